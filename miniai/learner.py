@@ -157,7 +157,7 @@ class DeviceCB(Callback):
         if hasattr(learn.model, 'to'): learn.model.to(self.device)
     def before_batch(self, learn): learn.batch = to_device(learn.batch, device=self.device)
 
-# %% ../nbs/03_learner.ipynb #ba8650d1
+# %% ../nbs/03_learner.ipynb #89b1e50f
 class MetricsCB(Callback):
     "Track torcheval `metrics` and the batch-size-weighted loss; log one row per epoch into `history`."
     def __init__(self, *ms, **metrics):
@@ -180,8 +180,9 @@ class MetricsCB(Callback):
         self._log(log)
 
     def after_batch(self, learn):
-        x, y, *_ = to_cpu(learn.batch)
-        for m in self.metrics.values(): m.update(to_cpu(learn.preds), y)
+        x, y, *_ = learn.batch   # only the targets need to leave the device, not the images
+        y, preds = to_cpu(y), to_cpu(learn.preds)
+        for m in self.metrics.values(): m.update(preds, y)
         self.loss.update(to_cpu(learn.loss), weight=len(x))
 
 # %% ../nbs/03_learner.ipynb #3571629a
