@@ -27,20 +27,29 @@ def proc_nbs(force=False, n_workers=1):
     from nbdev.config import get_config
     nq._ensure_quarto = lambda: None           # nbdev_proc_nbs would otherwise download and install Quarto
     nbdev.doclinks._build_modidx = lambda *a, **k: None   # the symbol index is nbdev_export's job, not the docs'
-    nq.nbdev_proc_nbs.__wrapped__(n_workers=n_workers, force=force)
+    try: nq.nbdev_proc_nbs.__wrapped__(n_workers=n_workers, force=force)
+    except Exception as e:
+        sys.exit(f'docs: nbdev could not process a notebook.\n{e}\n\nTo render show_doc, nbdev runs only the exported cells, '
+                 'the show_doc cells and every cell containing an import (the whole cell). A cell that mixes imports '
+                 'with code using earlier, non-import cells fails there: move its imports to an import-only cell.')
     return get_config()
 
 def lint_markdown(nbs_path):
-    "Markdown cells written as commented percent-script text (`# ## Heading`, `# prose`) render as headings."
+    "Markdown written as commented percent-script text (`# ## Heading`, `# prose`) renders as level-1 headings."
     bad = []
     for f in sorted(Path(nbs_path).rglob('*.ipynb')):
         if any(p.startswith(('.', '_')) for p in f.relative_to(nbs_path).parts): continue
+        first = True
         for i, c in enumerate(json.loads(f.read_text(encoding='utf-8'))['cells']):
             if c['cell_type'] != 'markdown': continue
-            lines = _text(c['source']).splitlines()
-            hit = next((l for l in lines if re.match(r'^#\s+#', l) or l.strip() == '#'), None)
-            if hit is None:
-                hit = next((a for a, b in zip(lines, lines[1:]) if re.match(r'^# \S', a) and re.match(r'^# \S', b)), None)
+            fence, hit = False, None
+            for n, l in enumerate(_text(c['source']).splitlines()):
+                if l.lstrip().startswith(('```', '~~~')): fence = not fence
+                if fence: continue
+                # a commented heading or blank comment line; or a second level-1 heading (only the title is one)
+                if re.match(r'^#\s+#', l) or l.strip() == '#' or (re.match(r'^# \S', l) and not (first and n == 0)):
+                    hit = l; break
+            first = False
             if hit is not None: bad.append(f'{f.relative_to(nbs_path.parent)} cell {i}: {hit[:70]!r}')
     if bad:
         sys.exit('docs: these markdown cells look like commented-out percent-script text (each "# " line renders as a '
@@ -93,6 +102,9 @@ def pandoc_md(md):
     return _re_fdiv.sub(fdiv, md)
 
 def md2html(md): return markdown2html_mistune(pandoc_md(md))
+def md_inline(md):
+    "Inline markdown (a title with `code`) as HTML, without the paragraph."
+    return re.sub(r'^\s*<p>(.*)</p>\s*$', r'\1', md2html(str(md)), flags=re.S)
 
 _fmt = HtmlFormatter(cssclass='highlight')
 def code2html(src, lang='python'):
@@ -270,7 +282,8 @@ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica N
 .sidebar a.active{color:#2780e3;border-left-color:#2780e3;font-weight:600}
 .toc .toc-title{font-size:.95rem;margin:0 0 .4rem}.toc li.l3 a{padding-left:1.2rem}
 .content{min-width:0}
-.content h1.title{margin-top:.2rem}
+.content h1.title{margin:.2rem 0 .2rem}
+.page-header .description{padding-top:0;margin-bottom:1.2rem}.page-header .description p{margin:0}
 a{color:#2780e3}
 code{font-size:.92em;color:#9753b8}
 pre{background:#f8f9fa;padding:.6rem .8rem;overflow:auto;border-radius:4px;font-size:.88rem;line-height:1.4}
@@ -325,15 +338,16 @@ def build(out='_site', force=False, n_workers=1):
             last = sec
             href = posixpath.relpath(p.out, posixpath.dirname(page.out) or '.')
             act = ' class="active" aria-current="page"' if p is page else ''
-            nav.append(f'<li><a href="{href}"{act}>{html.escape(p.title)}</a></li>')
+            nav.append(f'<li><a href="{href}"{act}>{md_inline(p.title)}</a></li>')
         toc = [f'<li class="l{h.name[1]}"><a href="#{h["id"]}">{html.escape(h.get_text().rstrip("#").strip())}</a></li>'
                for h in soup.find_all(['h2', 'h3'])]
         desc = f'<div class="description">{md2html(str(page.description))}</div>' if page.description else ''
         title = page.title
-        doc = TEMPLATE.format(page_title=html.escape(title if page.out == 'index.html' else f'{title} – {site.get("title", "")}'),
+        plain = re.sub(r'[`*]', '', title)
+        doc = TEMPLATE.format(page_title=html.escape(plain if page.out == 'index.html' else f'{plain} – {site.get("title", "")}'),
                               meta_desc=html.escape(re.sub(r'[`*_]', '', str(page.description or site.get('description', '')))), root=root,
                               site_title=html.escape(str(site.get('title', ''))), site_desc=html.escape(str(site.get('description', ''))),
-                              sidebar='<ul>' + ''.join(nav) + '</ul>', title=html.escape(title), description=desc,
+                              sidebar='<ul>' + ''.join(nav) + '</ul>', title=md_inline(title), description=desc,
                               body=str(soup), toc='<ul>' + ''.join(toc) + '</ul>')
         dest = out_dir/page.out
         dest.parent.mkdir(parents=True, exist_ok=True)

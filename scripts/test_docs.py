@@ -196,6 +196,10 @@ def main(site, out):
                     return [h ? h.innerText.replace(/#\\s*$/, "").trim() : "", sig ? sig.innerText.trim() : "",
                             e.innerText.length, !!e.querySelector("em"), h ? e.offsetParent !== null : false]})''')
                 byname = {e[0]: e for e in entries}
+                if 'show_doc' in byname:
+                    fail(f'{rel}: a show_doc entry documents show_doc itself: show_doc(x) got x=None. nbdev adds show_doc(name) '
+                         'after each exported def; a `@fc.patch`-decorated def is not recognised as a patch and its name is '
+                         'None in the module: decorate with `@patch` (from fastcore.basics import patch)')
                 for mod, nm in doc_pages[rel]:
                     e = byname.get(nm)
                     if e is None: fail(f'{rel}: no show_doc entry for {mod}.{nm}'); continue
@@ -204,8 +208,8 @@ def main(site, out):
                     if not e[4]: fail(f'{rel}: show_doc entry for {nm} is not visible')
                     n_docs += 1
 
-            hrefs = page.eval_on_selector_all('a[href]', 'els => els.map(a => a.href)')
-            for h in hrefs:
+            hrefs = page.eval_on_selector_all('a[href]', 'els => els.map(a => [a.href, a.innerText.trim()])')
+            for h, txt in hrefs:
                 u = urllib.parse.urlparse(h)
                 if u.scheme in ('http', 'https') and u.netloc == host:
                     n_links += 1
@@ -214,7 +218,9 @@ def main(site, out):
                     ids = target_ids(path)
                     if isinstance(ids, int): fail(f'{rel}: broken link {h} (HTTP {ids})'); continue
                     if u.fragment and urllib.parse.unquote(u.fragment) not in ids and path.endswith('.html'):
-                        fail(f'{rel}: link {h}: no id "{u.fragment}" on {path}')
+                        nm = txt.strip('`()')
+                        hint = f' (link text {txt!r}: add a `show_doc({nm})` cell to that page, or drop the backticks)' if '.' in u.fragment else ''
+                        fail(f'{rel}: link {h}: no id "{u.fragment}" on {path}{hint}')
                 elif u.scheme not in ('http', 'https', 'mailto'): fail(f'{rel}: odd link {h}')
 
             if rel == 'index.html': page.screenshot(path=str(out/'home.png'), full_page=True)
