@@ -1,0 +1,43 @@
+"""Shared helpers for the benchmark scripts: output recording, machine description, model choice."""
+import datetime, os, platform, statistics
+import torch
+
+class Report:
+    "Print lines as they come and keep them, to write to a file (atomically) at the end."
+    def __init__(self): self.lines = []
+    def __call__(self, s=''):
+        print(s, flush=True); self.lines.append(str(s))
+    def write(self, path):
+        if not path: return
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        tmp = f'{path}.tmp'
+        with open(tmp, 'w') as f: f.write('\n'.join(self.lines) + '\n')
+        os.replace(tmp, path)
+
+def machine() -> str:
+    "One line describing the machine and software."
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f: cpu = next(l.split(':', 1)[1].strip() for l in f if l.startswith('model name'))
+    except (OSError, StopIteration): pass
+    from miniai.accel import cpu_bf16_fast
+    gpu = f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ''
+    return (f"{cpu}, {os.cpu_count()} CPUs (torch threads {torch.get_num_threads()}, native bf16 {cpu_bf16_fast()}){gpu}; "
+            f"python {platform.python_version()}, torch {torch.__version__}")
+
+def header(say, title, extra=''):
+    say(f"# {title}")
+    say(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}")
+    if extra: say(f"# {extra}")
+    say(f"# load average at start (other processes share the CPUs): {' '.join(f'{l:.2f}' for l in os.getloadavg())}")
+
+def summarise(say, res, base, unit='images/s'):
+    "Best and median of each variant's rounds, and each one's ratio to `base` (best/best and median of per-round ratios)."
+    say()
+    say("(best = fastest round, the least disturbed by other processes; ratios: median of the per-round ratios, "
+        "which compare runs made seconds apart)")
+    w = max(map(len, res))
+    for k, v in res.items():
+        ratios = [a / b for a, b in zip(v, res[base])]
+        say(f"{k:{w}s}  best {max(v):9,.0f} {unit}  median {statistics.median(v):9,.0f} {unit}"
+            + ('' if k == base else f"   ratio to {base}: {statistics.median(ratios):.3f} (best/best {max(v)/max(res[base]):.3f})"))
