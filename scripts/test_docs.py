@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync']
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-dev-shm-usage']   # containers (CI) have a tiny /dev/shm
 fails = []
 def fail(msg): fails.append(msg); print('FAIL', msg)
 
@@ -139,6 +140,8 @@ def main(site, out):
     doc_pages = {}
     for mod, nms in names.items():
         for nm, pg in nms: doc_pages.setdefault(pg, []).append((mod, nm))
+    for pg, nms in doc_pages.items():
+        if pg not in pages: fail(f'no page {pg} for the show_doc entries of {", ".join(f"{m}.{n}" for m, n in nms)}')
     cmds = quick_start_commands(nbs/'index.ipynb')
     if len(cmds) < 2: fail(f'the Quick start of nbs/index.ipynb should have two commands, found {cmds}')
 
