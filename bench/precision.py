@@ -42,13 +42,13 @@ def main():
               for k, (prec, cl, comp) in configs.items()}
     for k, learn in learns.items():          # warm up: oneDNN primitives, allocator, compilation
         t0 = time.perf_counter(); learn.fit(1, valid=False)
-        say(f"warm-up {k:32s} {time.perf_counter() - t0:7.1f} s")
+        say(f"warm-up {k:36s} {time.perf_counter() - t0:7.1f} s")
     res = {k: [] for k in learns}
     for r in range(a.rounds):
         for k in (list(learns) if r % 2 == 0 else list(learns)[::-1]):
             t0 = time.perf_counter(); learns[k].fit(1, valid=False); secs = time.perf_counter() - t0
             res[k].append(n / secs)
-            say(f"round {r+1}  {k:32s} {secs:7.2f} s  {n/secs:8,.0f} images/s")
+            say(f"round {r+1}  {k:36s} {secs:7.2f} s  {n/secs:8,.0f} images/s")
     summarise(say, res, 'fp32 (naive)')
     say.write(a.out)
 
