@@ -190,7 +190,9 @@ def disk_cached(key:str, build, root=None):
     "`load_from_disk(root/key)` if saved there before; else `build()`, saved there atomically."
     import datasets
     dest = Path(root or user_cache_dir()/'datasets')/key
-    if dest.is_dir(): return datasets.load_from_disk(str(dest))
+    if dest.is_dir():
+        try: return datasets.load_from_disk(str(dest))
+        except Exception: shutil.rmtree(dest, ignore_errors=True)   # damaged cache: build it again
     dsd = build()
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -320,6 +322,8 @@ class TensorDL:
         if not isinstance(bs, int) or bs <= 0: raise ValueError(f"batch size `bs` must be a positive integer, got {bs!r}")
         if len(x) == 0: raise ValueError("TensorDL got an empty `x`: there is nothing to load")
         if len(x) != len(y): raise ValueError(f"`x` has {len(x)} items but `y` has {len(y)}: they must match")
+        if x.dtype != torch.uint8: raise ValueError(f"TensorDL expects uint8 pixels (0..255) in `x`, got {x.dtype}; "
+                                                    "convert with `(x*255).round().byte()` or use a `DataLoader`")
         if std <= 0: raise ValueError(f"`std` must be positive, got {std}")
         self.x, self.y, self.bs, self.shuffle, self.mean, self.std = x, y, bs, shuffle, mean, std
         self.device, self.drop_last, self.generator = device, drop_last, generator
