@@ -39,7 +39,7 @@ RECIPES = {
 }
 
 class CPULockCB(Callback):
-    "Hold the shared CPU lock while fitting; between epochs, hand it over if held for more than `max_hold` s."
+    "Hold the shared CPU lock from the first fit to `release()`; between epochs, hand it over once held `max_hold` s."
     order = -10
     def __init__(self, path='/tmp/miniai-cpu.lock', max_hold=24*60): self.path, self.max_hold, self.f = path, max_hold, None
     def _acquire(self):
@@ -48,14 +48,15 @@ class CPULockCB(Callback):
         self.t_lock = time.time()
         if self.t_lock - t0 > 1: print(f"[lock] waited {self.t_lock - t0:.0f}s for {self.path}", flush=True)
     def before_fit(self, learn):
-        self.f = open(self.path, 'a')
-        self._acquire()
+        if self.f is None:
+            self.f = open(self.path, 'a')
+            self._acquire()
     def after_epoch(self, learn):
         if learn.training or time.time() - self.t_lock < self.max_hold: return
         fcntl.flock(self.f, fcntl.LOCK_UN)
         time.sleep(3)                      # let a waiting job take it
         self._acquire()
-    def cleanup_fit(self, learn):
+    def release(self):
         if self.f is not None: self.f.close(); self.f = None    # closing releases the lock
 
 def get_arch(name):
@@ -100,6 +101,10 @@ def main(argv=None):
     print(f"{args.recipe}: {r}  torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
     dls = fmnist_dls(bs=1024, seed=args.seed, n_train=n_train, n_valid=n_valid)
     lock = CPULockCB(args.lock, args.max_hold*60)
+    try: run(r, args, dls, lock, out, started)
+    finally: lock.release()
+
+def run(r, args, dls, lock, out, started):
     learners, histories, accs, tta_accs, secs = [], [], [], [], 0.
     for i in range(r['n_models']):
         learn, hist, s = train_one(r, args.seed + i, dls, lock)
