@@ -12,7 +12,8 @@ from .learner import *
 
 # %% auto #0
 __all__ = ['SGD', 'Momentum', 'RMSProp', 'Adam', 'sched_lrs', 'BaseSchedCB', 'BatchSchedCB', 'EpochSchedCB', 'HasLearnCB',
-           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'anneal_cos', 'anneal_linear', 'OneCycleSched']
+           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'anneal_cos', 'anneal_linear', 'OneCycleSched',
+           'AutoAnnealCB']
 
 # %% ../nbs/06_sgd.ipynb #0a68a08f
 class SGD:
@@ -87,7 +88,7 @@ class Adam(SGD):
         unbias_sqr_avg = p.sqr_avg / (1 - self.beta2**p.n_steps)
         p -= self.lr * unbias_avg / (unbias_sqr_avg.sqrt() + self.eps)
 
-# %% ../nbs/06_sgd.ipynb #940fc8ea
+# %% ../nbs/06_sgd.ipynb #b10f78ba
 def sched_lrs(sched, steps, plot=True):
     "Step `sched` (and its optimiser) `steps` times; return (and plot) the first group's learning rates."
     lrs = [sched.get_last_lr()[0]]
@@ -99,7 +100,7 @@ def sched_lrs(sched, steps, plot=True):
         plt.plot(lrs); plt.xlabel('step'); plt.ylabel('learning rate')
     return lrs
 
-# %% ../nbs/06_sgd.ipynb #0c430199
+# %% ../nbs/06_sgd.ipynb #7d4a4066
 class BaseSchedCB(Callback):
     "Build a scheduler with `sched(learn.opt)` in `before_fit` and step it (as `schedo`) while training."
     def __init__(self, sched): self.sched = sched
@@ -115,13 +116,13 @@ class EpochSchedCB(BaseSchedCB):
     "Step the scheduler after every training epoch."
     def after_epoch(self, learn): self._step(learn)
 
-# %% ../nbs/06_sgd.ipynb #263ccf46
+# %% ../nbs/06_sgd.ipynb #60f28276
 class HasLearnCB(Callback):
     "Keep the learner as `self.learn` from `before_fit` until the fit ends (even if it fails)."
     def before_fit(self, learn): self.learn = learn
     def cleanup_fit(self, learn): self.learn = None
 
-# %% ../nbs/06_sgd.ipynb #fdbf532a
+# %% ../nbs/06_sgd.ipynb #10d585b4
 class RecorderCB(Callback):
     "Record `fn(self)` for each `name=fn` after every training batch (`self.pg` is the first param group)."
     order = -1
@@ -140,7 +141,7 @@ class RecorderCB(Callback):
             ax.plot(v); ax.set_title(k); ax.set_xlabel('batch')
         return axs[0]
 
-# %% ../nbs/06_sgd.ipynb #2375c0b5
+# %% ../nbs/06_sgd.ipynb #2a03a805
 class LRSched:
     "Base class for schedulers that drive a PyTorch optimiser: `step`, `get_last_lr`, `last_epoch`, state dicts."
     def __init__(self, optimizer, last_epoch=-1):
@@ -184,7 +185,7 @@ class LRSched:
 
     def __repr__(self): return f"{type(self).__name__}(last_epoch={self.last_epoch}, last_lr={self._last_lr})"
 
-# %% ../nbs/06_sgd.ipynb #606356dd
+# %% ../nbs/06_sgd.ipynb #3840777a
 class CosineAnnealingSched(LRSched):
     "Cosine annealing from each group's lr to `eta_min` over `T_max` steps (rising again after), like PyTorch's."
     def __init__(self, optimizer, T_max, eta_min=0., last_epoch=-1):
@@ -199,7 +200,7 @@ class CosineAnnealingSched(LRSched):
             return [g['lr'] + (base_lr - lo) * (1 - math.cos(math.pi / T)) / 2 for base_lr, g in zip(self.base_lrs, pgs)]
         return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (g['lr'] - lo) + lo for g in pgs]
 
-# %% ../nbs/06_sgd.ipynb #d2516a83
+# %% ../nbs/06_sgd.ipynb #38625c47
 def anneal_cos(start, end, pct):
     "Half a cosine from `start` (pct=0) to `end` (pct=1)."
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
@@ -215,7 +216,7 @@ def _per_group(name, optimizer, v):
         return list(v)
     return [v]*n
 
-# %% ../nbs/06_sgd.ipynb #9a35f4eb
+# %% ../nbs/06_sgd.ipynb #5610466f
 class OneCycleSched(LRSched):
     "One-cycle learning rate (and inverse momentum or `betas[0]`) schedule, with PyTorch's `OneCycleLR` arguments."
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
@@ -294,3 +295,65 @@ class OneCycleSched(LRSched):
                     break
                 start = end
         return lrs
+
+# %% ../nbs/06_sgd.ipynb #289bda7a
+class AutoAnnealCB(Callback):
+    "Divide the lr by `div` whenever the lowest windowed mean squared gradient falls to `ratio`× its reference."
+    def __init__(self, ratio=0.5, div=4., every=None, warmup=1):
+        if not 0 < ratio < 1: raise ValueError(f"ratio must be between 0 and 1, got {ratio!r}")
+        if not div > 1: raise ValueError(f"div must be greater than 1, got {div!r}")
+        if every is not None and not (isinstance(every, int) and every > 0):
+            raise ValueError(f"every must be None (one window per epoch) or a positive number of batches, got {every!r}")
+        fc.store_attr()
+
+    def before_fit(self, learn):
+        self.ref = self.best = None
+        self.sum, self.n, self.n_windows, self.n_batches = 0., 0, 0, 0
+        self.history = []
+
+    def _params(self, learn):
+        opt = learn.opt
+        if hasattr(opt, 'param_groups'): return [p for g in opt.param_groups for p in g['params']]
+        return list(getattr(opt, 'params', learn.model.parameters()))
+
+    def after_backward(self, learn):
+        grads = [p.grad for p in self._params(learn) if p.grad is not None]
+        if not grads: return
+        sq = sum(g.detach().float().pow(2).sum() for g in grads) / sum(g.numel() for g in grads)
+        self.sum, self.n = self.sum + sq, self.n + 1       # stays a tensor: no device sync per batch
+        self.n_batches += 1
+        if self.every and self.n == self.every: self._end_window(learn)
+
+    def after_epoch(self, learn):
+        if learn.training and not self.every and self.n: self._end_window(learn)
+
+    def _get_lr(self, learn):
+        opt = learn.opt
+        return opt.param_groups[0]['lr'] if hasattr(opt, 'param_groups') else opt.lr
+
+    def _scale_lr(self, learn, f):
+        opt = learn.opt
+        if hasattr(opt, 'param_groups'):
+            for g in opt.param_groups: g['lr'] *= f
+        else: opt.lr *= f
+
+    def _end_window(self, learn):
+        avg = float(self.sum) / self.n
+        self.sum, self.n = 0., 0
+        self.n_windows += 1
+        if self.n_windows > self.warmup:
+            if self.ref is None: self.ref = self.best = avg
+            self.best = min(self.best, avg)
+            if self.best <= self.ratio * self.ref:
+                self._scale_lr(learn, 1/self.div)
+                self.ref = self.best
+        self.history.append(dict(batch=self.n_batches, sq_grad=avg, lr=self._get_lr(learn)))
+
+    def plot(self):
+        "The windowed mean squared gradient and the learning rate, against the batch count."
+        _, axs = plt.subplots(1, 2, figsize=(8, 3))
+        b = [o['batch'] for o in self.history]
+        axs[0].plot(b, [o['sq_grad'] for o in self.history]); axs[0].set_title('mean squared gradient')
+        axs[1].step(b, [o['lr'] for o in self.history], where='post'); axs[1].set_title('learning rate')
+        for ax in axs: ax.set_yscale('log'); ax.set_xlabel('batch')
+        return axs
