@@ -262,7 +262,11 @@ def resume(self:Learner, path, n_epochs:int|None=None, cbs=None, **kwargs):
     if n_epochs is None: n_epochs = read_checkpoint(path)['n_epochs']
     self.fit(n_epochs, cbs=[ResumeCB(path)] + list(fc.L(cbs)), **kwargs)
 
-# %% ../nbs/10_checkpoint.ipynb #1633cd31
+# %% ../nbs/10_checkpoint.ipynb #359cfe05
+def _world() -> int:
+    import torch.distributed as dist
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
 class NonFiniteLossError(FloatingPointError):
     "Training produced a NaN or infinite loss."
 
@@ -273,13 +277,19 @@ class TerminateOnNaNCB(Callback):
 
     def after_loss(self, learn):
         loss = learn.loss.detach()
-        if bool(torch.isfinite(loss).all()): return
+        ok = torch.isfinite(loss).all()
+        if _world() > 1:                                  # all processes stop together, or the others would wait forever
+            import torch.distributed as dist
+            ok = ok.float(); dist.all_reduce(ok, op=dist.ReduceOp.MIN)
+        if bool(ok): return
         n = len(learn.dl) if hasattr(learn.dl, '__len__') else '?'
         phase = 'training' if learn.training else 'validation'
         where = (f"epoch {learn.epoch+1} of {learn.n_epochs}, {phase} batch {learn.iter+1} of {n} "
                  f"(learn.epoch={learn.epoch}, learn.iter={learn.iter})")
-        learn.nonfinite = {'epoch': learn.epoch, 'iter': learn.iter, 'training': learn.training, 'loss': loss.float().mean().item()}
-        msg = (f"The loss is {loss.float().mean().item()} at {where}; training stopped before this batch's update, so the "
+        val = loss.float().mean().item()
+        learn.nonfinite = {'epoch': learn.epoch, 'iter': learn.iter, 'training': learn.training, 'loss': val}
+        what = f"The loss is {val}" if not math.isfinite(val) else "Another process's loss is not finite"
+        msg = (f"{what} at {where}; training stopped before this batch's update, so the "
                "weights are those after the previous batch. Usual causes: a learning rate too high (try `learn.lr_find()` "
                "or a lower `lr`), NaN or infinite values in the inputs (check the data), or float16 overflow (use bf16, "
                "or a gradient scaler).")
