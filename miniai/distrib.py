@@ -16,7 +16,7 @@ from .datasets import TensorDL
 from .checkpoint import bare_model, is_main_process
 
 # %% auto #0
-__all__ = ['shard_dl', 'launched_distributed', 'AccelerateCB', 'before_fit', 'cleanup_fit', 'after_batch']
+__all__ = ['shard_dl', 'launched_distributed', 'AccelerateCB']
 
 # %% ../nbs/11_distrib.ipynb #82aefbfb
 class _Shard:
@@ -59,7 +59,7 @@ def shard_dl(dl:TensorDL, rank:int, world:int, device=None) -> TensorDL:
     if device is not None: res.device = device
     return res
 
-# %% ../nbs/11_distrib.ipynb #bcb48087
+# %% ../nbs/11_distrib.ipynb #4bcf0df0
 def launched_distributed() -> bool:
     "Whether this process was started by a launcher (`torchrun`, `accelerate launch`) as one of several."
     return int(os.environ.get('WORLD_SIZE', '1')) > 1
@@ -70,6 +70,17 @@ def _has_accelerator() -> bool:
     return (torch.cuda.is_available() or bool(xpu is not None and xpu.is_available())
             or bool(mps is not None and mps.is_available()))
 
+class _RestoreCB(Callback):
+    "Put back what `AccelerateCB` replaced for the fit, after every other callback's `cleanup_fit`, then leave."
+    order = 10_000
+    def __init__(self, model, opt, dls, devices, quiet): fc.store_attr()
+    def cleanup_fit(self, learn):
+        if self.quiet is not None: self.quiet.__exit__(None, None, None)
+        learn.model, learn.opt, learn.dls = self.model, self.opt, self.dls
+        for cb, dev in self.devices: cb.device = dev
+        if self in learn.cbs: learn.cbs.remove(self)
+
+# %% ../nbs/11_distrib.ipynb #9bcfdf4b
 class AccelerateCB(TrainCB):
     "Train data-parallel with Hugging Face Accelerate: sharded batches, metrics gathered, only the main process prints."
     order = MetricsCB.order - 1
@@ -81,7 +92,7 @@ class AccelerateCB(TrainCB):
         want = int(os.environ.get('WORLD_SIZE', '1'))
         if self.acc.num_processes != want:
             raise RuntimeError(f"The launcher started {want} processes but Accelerate set up {self.acc.num_processes} "
-                               f"({self.acc.distributed_type}): check the launcher's options (`--cpu` on a machine without GPUs).")
+                               f"({self.acc.distributed_type}): check the launcher's options.")
 
     @property
     def world(self) -> int: return self.acc.num_processes
@@ -103,49 +114,33 @@ class AccelerateCB(TrainCB):
         raise TypeError(f"AccelerateCB can shard a TensorDL or a PyTorch DataLoader, not a {type(dl).__name__}: "
                         "wrap the data in one of those.")
 
-# %% ../nbs/11_distrib.ipynb #bb171471
-class _RestoreCB(Callback):
-    "Put back what `AccelerateCB` replaced for the fit, after every other callback's `cleanup_fit`, then leave."
-    order = 10_000
-    def __init__(self, model, opt, dls, devices, quiet): fc.store_attr()
-    def cleanup_fit(self, learn):
-        if self.quiet is not None: self.quiet.__exit__(None, None, None)
-        learn.model, learn.opt, learn.dls = self.model, self.opt, self.dls
-        for cb, dev in self.devices: cb.device = dev
-        if self in learn.cbs: learn.cbs.remove(self)
+    def before_fit(self, learn):
+        if any(isinstance(cb, TrainCB) and cb is not self for cb in learn.cbs):
+            raise ValueError("AccelerateCB does TrainCB's job (with `accelerator.backward`): remove the TrainCB from the callbacks.")
+        devices = [(cb, cb.device) for cb in learn.cbs if isinstance(cb, DeviceCB)]
+        quiet = None if self.acc.is_main_process else contextlib.redirect_stdout(io.StringIO())
+        if quiet is not None: quiet.__enter__()
+        learn.cbs.append(_RestoreCB(learn.model, learn.opt, learn.dls, devices, quiet))
+        for cb, _ in devices: cb.device = self.acc.device
+        if any(type(cb).__name__ == 'ChannelsLastCB' for cb in learn.cbs):     # convert before DDP makes its buffers
+            learn.model.to(memory_format=torch.channels_last)
+        learn.model, learn.opt = self.acc.prepare(learn.model, learn.opt)
+        dls = copy.copy(learn.dls)
+        dls.train, dls.valid = self._prep(getattr(learn.dls, 'train', None)), self._prep(getattr(learn.dls, 'valid', None))
+        learn.dls = dls
 
-@fc.patch
-def before_fit(self:AccelerateCB, learn):
-    if any(isinstance(cb, TrainCB) and cb is not self for cb in learn.cbs):
-        raise ValueError("AccelerateCB does TrainCB's job (with `accelerator.backward`): remove the TrainCB from the callbacks.")
-    devices = [(cb, cb.device) for cb in learn.cbs if isinstance(cb, DeviceCB)]
-    quiet = None if self.acc.is_main_process else contextlib.redirect_stdout(io.StringIO())
-    if quiet is not None: quiet.__enter__()
-    learn.cbs.append(_RestoreCB(learn.model, learn.opt, learn.dls, devices, quiet))
-    for cb, _ in devices: cb.device = self.acc.device
-    if any(type(cb).__name__ == 'ChannelsLastCB' for cb in learn.cbs):     # convert before DDP makes its buffers
-        learn.model.to(memory_format=torch.channels_last)
-    learn.model, learn.opt = self.acc.prepare(learn.model, learn.opt)
-    dls = copy.copy(learn.dls)
-    dls.train, dls.valid = self._prep(getattr(learn.dls, 'train', None)), self._prep(getattr(learn.dls, 'valid', None))
-    learn.dls = dls
+    def cleanup_fit(self, learn): self.acc.free_memory()
 
-@fc.patch
-def cleanup_fit(self:AccelerateCB, learn): self.acc.free_memory()
+    def _gather(self, t, dl, last:bool):
+        if not isinstance(t, torch.Tensor): return t
+        if not isinstance(dl, _Shard): return self.acc.gather_for_metrics(t.detach())
+        res = self.acc.gather(t.detach())
+        return res[:len(res) - dl.pad] if last and dl.pad else res
 
-# %% ../nbs/11_distrib.ipynb #170570f2
-@fc.patch
-def _gather(self:AccelerateCB, t, dl, last:bool):
-    if not isinstance(t, torch.Tensor): return t
-    if not isinstance(dl, _Shard): return self.acc.gather_for_metrics(t.detach())
-    res = self.acc.gather(t.detach())
-    return res[:len(res) - dl.pad] if last and dl.pad else res
-
-@fc.patch
-def after_batch(self:AccelerateCB, learn):
-    if self.world == 1: return
-    dl = learn.dls.train if learn.training else learn.dls.valid
-    last = learn.iter == len(dl) - 1
-    learn.preds = self._gather(learn.preds, dl, last)
-    learn.batch = type(learn.batch)(self._gather(o, dl, last) for o in learn.batch)
-    with torch.no_grad(): learn.loss = learn.loss_func(learn.preds, *learn.batch[self.n_inp:])
+    def after_batch(self, learn):
+        if self.world == 1: return
+        dl = learn.dls.train if learn.training else learn.dls.valid
+        last = learn.iter == len(dl) - 1
+        learn.preds = self._gather(learn.preds, dl, last)
+        learn.batch = type(learn.batch)(self._gather(o, dl, last) for o in learn.batch)
+        with torch.no_grad(): learn.loss = learn.loss_func(learn.preds, *learn.batch[self.n_inp:])
