@@ -86,7 +86,7 @@ class HooksCallback(Callback):
     def __iter__(self): return iter(self.hooks)
     def __len__(self): return len(self.hooks)
 
-# %% ../nbs/04_activations.ipynb #8efee309
+# %% ../nbs/04_activations.ipynb #2af906d7
 def append_stats(hook, mod, inp, outp):
     "Hook function recording, per batch, the mean, std and a 40-bin histogram (0..10) of `|outp|` in `hook.stats`."
     if not hasattr(hook, 'stats'): hook.stats = ([], [], [])
@@ -95,7 +95,7 @@ def append_stats(hook, mod, inp, outp):
     hook.stats[1].append(acts.std())
     hook.stats[2].append(acts.abs().histc(40, 0, 10))
 
-# %% ../nbs/04_activations.ipynb #8c79f1f8
+# %% ../nbs/04_activations.ipynb #b270791b
 def get_hist(h):
     "A hook's histograms as a (40, n_batches) tensor of `log1p(count)`, for plotting."
     return torch.stack(h.stats[2]).t().float().log1p()
@@ -105,7 +105,7 @@ def get_min(h):
     h1 = torch.stack(h.stats[2]).t().float()
     return h1[0] / h1.sum(0)
 
-# %% ../nbs/04_activations.ipynb #60d9bdcd
+# %% ../nbs/04_activations.ipynb #c90a213e
 class ActivationStats(HooksCallback):
     "Record the activation statistics of the modules passing `mod_filter` (or `mods`) with `append_stats`."
     def __init__(self, mod_filter=fc.noop, on_train:bool=True, on_valid:bool=False, mods=None):
