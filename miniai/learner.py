@@ -62,11 +62,15 @@ class with_cbs:
             finally: o.callback(f'cleanup_{self.nm}')
         return _f
 
-# %% ../nbs/03_learner.ipynb #3afdc79c
+# %% ../nbs/03_learner.ipynb #63873863
+def _as_cbs(cbs):
+    "`cbs` as a list: one callback (even an iterable one, such as `HooksCallback`), or a collection of them."
+    return fc.L([cbs]) if isinstance(cbs, Callback) else fc.L(cbs)
+
 class Learner():
     "Fit `model` on `dls` (with `.train` and `.valid`) minimising `loss_func`; `cbs` customise each step."
     def __init__(self, model, dls=(0,), loss_func=F.mse_loss, lr=0.1, cbs=None, opt_func=optim.SGD):
-        cbs = fc.L(cbs)
+        cbs = _as_cbs(cbs)
         fc.store_attr()
 
     @with_cbs('batch')
@@ -101,7 +105,7 @@ class Learner():
 
     def fit(self, n_epochs=1, train=True, valid=True, cbs=None, lr=None):
         "Train for `n_epochs`, with extra `cbs` and learning rate `lr` for this fit only."
-        cbs = fc.L(cbs)
+        cbs = _as_cbs(cbs)
         _check_fit_args(self, n_epochs, lr)
         self.cbs += cbs
         try:
@@ -252,7 +256,7 @@ class MomentumLearner(TrainLearner):
             for p in self.model.parameters():
                 if p.grad is not None: p.grad *= self.mom
 
-# %% ../nbs/03_learner.ipynb #aecf94c9
+# %% ../nbs/03_learner.ipynb #1e8a0990
 class LRFinderCB(Callback):
     "Multiply the learning rate by `gamma` after every batch; stop once the loss passes `max_mult`× its minimum."
     def __init__(self, gamma=1.3, max_mult=3): fc.store_attr()
@@ -271,7 +275,7 @@ class LRFinderCB(Callback):
         if math.isnan(loss) or loss > self.min * self.max_mult: raise CancelFitException()
         self.sched.step()
 
-# %% ../nbs/03_learner.ipynb #582ae6a0
+# %% ../nbs/03_learner.ipynb #69a8b535
 def smooth_losses(losses, beta=0.9):
     "Exponential moving average of `losses`, debiased for the first steps."
     avg, res = 0., []
@@ -289,7 +293,7 @@ def suggest_lr(lrs, losses):
     i_steep = int(slopes[:max(i_min, 1)].argmin())
     return min(lrs[i_steep], lrs[i_min] / 10)
 
-# %% ../nbs/03_learner.ipynb #2461c026
+# %% ../nbs/03_learner.ipynb #960b36ae
 LRFind = namedtuple('LRFind', 'suggestion lrs losses')
 
 @patch
