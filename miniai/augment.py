@@ -8,6 +8,7 @@ import os, math, random, tempfile
 from functools import partial
 from pathlib import Path
 import fastcore.all as fc
+from fastcore.basics import patch
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -19,9 +20,9 @@ from .resnet import *
 
 # %% auto #0
 __all__ = ['tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip', 'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb',
-           'FirstBatchCB', 'show_image_batch', 'save_model', 'load_model', 'CapturePreds', 'capture_preds', 'accuracy',
-           'tta', 'rand_blocks', 'block_masks', 'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy',
-           'RandCopy', 'ensemble_preds', 'add_dropout', 'get_dropout_resnet', 'TTD_CB']
+           'FirstBatchCB', 'save_model', 'load_model', 'CapturePreds', 'accuracy', 'rand_blocks', 'block_masks',
+           'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy', 'RandCopy', 'ensemble_preds',
+           'add_dropout', 'get_dropout_resnet', 'TTD_CB']
 
 # %% ../nbs/08_augment.ipynb #f85b1094
 def tfm_batch(b, tfm_x=fc.noop, tfm_y=fc.noop):
@@ -124,7 +125,7 @@ class FirstBatchCB(Callback):
     order = 1000
     def before_batch(self, learn): raise CancelFitException()
 
-@fc.patch
+@patch
 @fc.delegates(show_images)
 def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
     "Show the first `max_n` images of the first training batch as the model would get it (with `cbs`)."
@@ -167,7 +168,7 @@ class CapturePreds(Callback):
         self.all_preds, self.all_targs = torch.cat(self.all_preds), torch.cat(self.all_targs)
         if self.inps: self.all_inps = torch.cat(self.all_inps)
 
-@fc.patch
+@patch
 def capture_preds(self:Learner, cbs=None, inps:bool=False):
     "Predictions and targets (and inputs if `inps`) on the validation set, with the extra callbacks `cbs`."
     cp = CapturePreds(inps=inps)
@@ -180,7 +181,7 @@ def accuracy(preds, targs):
     return (preds.argmax(-1) == targs).float().mean().item()
 
 # %% ../nbs/08_augment.ipynb #2c4220e7
-@fc.patch
+@patch
 def tta(self:Learner, tfm=hflip, cbs=None):
     "Validation predictions averaged over the plain and the `tfm`-transformed inputs, and the targets."
     p, t = self.capture_preds(cbs=cbs)

@@ -8,6 +8,7 @@ import contextlib, copy, math, os, random, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import fastcore.all as fc
+from fastcore.basics import patch
 import torch
 from torch import nn
 from .learner import *
@@ -15,9 +16,8 @@ from .learner import *
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'save_atomic', 'dl_generators', 'get_rng_states', 'set_rng_states', 'CheckpointError',
            'CheckpointMismatchError', 'bare_model', 'sched_of', 'sched_cbs', 'is_main_process', 'checkpoint_state',
-           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'save_checkpoint',
-           'load_checkpoint', 'resume', 'NonFiniteLossError', 'TerminateOnNaNCB', 'BatchError', 'first_layer',
-           'input_hint', 'CheckBatchCB']
+           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'NonFiniteLossError',
+           'TerminateOnNaNCB', 'BatchError', 'first_layer', 'input_hint', 'CheckBatchCB']
 
 # %% ../nbs/10_checkpoint.ipynb #ff993e5f
 def _fsync_dir(d):
@@ -244,19 +244,19 @@ class ResumeCB(Callback):
         set_rng_states(ck['rng'], getattr(learn, 'dls', None))
 
 # %% ../nbs/10_checkpoint.ipynb #099fb686
-@fc.patch
+@patch
 def save_checkpoint(self:Learner, path):
     "Save a checkpoint of the learner as it is now (weights, optimiser, schedulers, RNG, metrics) to `path`, atomically."
     return save_atomic(checkpoint_state(self, getattr(self, 'epoch', -1) + 1), check_writable(path))
 
-@fc.patch
+@patch
 def load_checkpoint(self:Learner, path) -> dict:
     "Load the weights of the checkpoint at `path` into the model (not the optimiser or RNG); return the checkpoint."
     ck = read_checkpoint(path)
     load_model_state(bare_model(self.model), ck['model'], f"The checkpoint {path}", ck.get('model_class'))
     return ck
 
-@fc.patch
+@patch
 def resume(self:Learner, path, n_epochs:int|None=None, cbs=None, **kwargs):
     "Go on with the fit saved at `path` up to `n_epochs` (default: that fit's own), restoring its full state first."
     if n_epochs is None: n_epochs = read_checkpoint(path)['n_epochs']

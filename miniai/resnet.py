@@ -8,6 +8,7 @@ import math
 from functools import partial
 from collections import namedtuple
 import fastcore.all as fc
+from fastcore.basics import patch
 import torch
 from torch import nn
 from .conv import *
@@ -16,8 +17,8 @@ from .activations import *
 from .init import *
 
 # %% auto #0
-__all__ = ['act_gr', 'SummaryRow', 'get_cnn_deeper', 'ResBlock', 'get_resnet', 'layer_macs', 'ModelSummary', 'summary',
-           'get_timm_resnet18d', 'get_wide_resnet', 'GlobalAvgPool', 'get_pooled_resnet', 'get_pooled_resnet_conv_stem']
+__all__ = ['act_gr', 'SummaryRow', 'get_cnn_deeper', 'ResBlock', 'get_resnet', 'layer_macs', 'ModelSummary', 'get_timm_resnet18d',
+           'get_wide_resnet', 'GlobalAvgPool', 'get_pooled_resnet', 'get_pooled_resnet_conv_stem']
 
 # %% ../nbs/07_resnet.ipynb #2956c19b
 act_gr = partial(GeneralRelu, leak=0.1, sub=0.4)
@@ -109,7 +110,7 @@ class ModelSummary:
     def _repr_markdown_(self): return self.markdown()
 
 # %% ../nbs/07_resnet.ipynb #b4bee050
-@fc.patch
+@patch
 def summary(self:Learner, show:bool|None=None) -> ModelSummary:
     "Input/output shape, parameters and MFLOPs (exact MACs per item) of each top-level module, for one validation batch."
     mods = list(self.model.children()) or [self.model]
