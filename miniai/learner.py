@@ -190,7 +190,7 @@ class MetricsCB(Callback):
         for m in self.metrics.values(): m.update(preds, y)
         self.loss.update(to_cpu(learn.loss), weight=len(x))
 
-# %% ../nbs/03_learner.ipynb #f777e3cf
+# %% ../nbs/03_learner.ipynb #a5a17aac
 def _is_interactive():
     return fc.IN_NOTEBOOK or bool(getattr(sys.stdout, 'isatty', lambda: False)())
 
@@ -229,13 +229,6 @@ class ProgressCB(Callback):
         if self.plot and not learn.training and hasattr(learn, 'metrics'):
             self.val_losses.append(learn.metrics.loss.compute().item())
         if self.plot and self.bars and fc.IN_NOTEBOOK and self.losses: self._plot(learn)
-
-    def cleanup_fit(self, learn):
-        "Mark the bars as interrupted when the fit ended with an exception."
-        if not getattr(self, 'bars', False) or sys.exc_info()[0] is None: return
-        child = getattr(self.mbar, 'child', None)
-        if child is not None: child.on_interrupt()
-        self.mbar.on_interrupt()
 
     def _plot(self, learn):
         graphs = [[list(range(len(self.losses))), self.losses]]
