@@ -20,8 +20,8 @@ from .accel import accel_cbs, as_dtype, auto_dtype
 
 # %% auto #0
 __all__ = ['MODELS', 'AUGS', 'pos_int', 'pos_float', 'nonneg_int', 'default_recipe', 'get_parser', 'parse_args',
-           'MissingPieceError', 'get_model', 'get_aug', 'PredsCB', 'OneCycleCB', 'valid_preds', 'fit_one', 'accuracy',
-           'flip_preds', 'save_json', 'run', 'summary', 'main']
+           'MissingPieceError', 'get_model', 'get_aug', 'PredsCB', 'OneCycleCB', 'valid_preds', 'fit_one', 'flip_preds',
+           'save_json', 'run', 'summary', 'main']
 
 # %% ../nbs/12_fmnist.ipynb #ea9a22cc
 MODELS = ('resnet', 'cnn', 'wide', 'pooled', 'timm-resnet18d')
@@ -206,9 +206,7 @@ def fit_one(args, seed:int, dls, cbs=()):
     return learn, metrics, preds, time.perf_counter() - t0
 
 # %% ../nbs/12_fmnist.ipynb #9a0906d5
-def accuracy(probs, targs) -> float:
-    "Fraction of rows of `probs` whose largest entry is at the target."
-    return (probs.argmax(1) == targs).float().mean().item()
+from .augment import accuracy
 
 def flip_preds(learn):
     "Predictions on the mirrored validation images (the second half of TTA), on the CPU."
@@ -240,13 +238,9 @@ def _atomic_write(path, write):
 def _check_writable(opt, path):
     "Fail before training, not after, if `path` can't be written."
     if path is None: return
-    path = Path(path).expanduser()
-    if path.is_dir(): raise MissingPieceError(f"{opt} {path} is a folder: give a file name")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.probe')
-        os.close(fd); os.remove(probe)
-    except OSError as e: raise MissingPieceError(f"{opt} {path}: can't write there ({e.strerror or e})") from e
+    from miniai.checkpoint import CheckpointError, check_writable
+    try: check_writable(path)
+    except CheckpointError as e: raise MissingPieceError(f"{opt}: {e}") from e
 
 def save_json(obj, path):
     "Write `obj` as indented JSON to `path` atomically (temporary file, then rename)."
