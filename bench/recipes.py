@@ -25,7 +25,7 @@ RECIPES = {
     'pooled-5':        (['--model', 'pooled', '--epochs', '5'], 'global-pooling ResNet, 5 epochs: 92.6%'),
     'resnet-20-tta':   (['--model', 'resnet', '--epochs', '20'], 'crop + flip, 20 epochs: 93.8%; with TTA 94.2%'),
     'resnet-50-erase': (['--model', 'resnet', '--epochs', '50'], 'crop + flip + erase, 50 epochs: 94.6%'),
-    'copy-25-ens2':    (['--model', 'resnet', '--epochs', '25', '--aug', 'copy', '--ensemble', '2', '--no-tta'],
+    'copy-25-ens2':    (['--model', 'resnet', '--epochs', '25', '--aug', 'copy', '--lr', '2e-2', '--ensemble', '2', '--no-tta'],
                         'crop + flip + copy, 25 epochs: 94.0% and 94.1%, ensemble 94.4%'),
 }
 
@@ -34,7 +34,7 @@ OUT = ROOT/'results'
 
 def run_recipe(name, extra, seed=42):
     argv, _ = RECIPES[name]
-    argv = [*argv, '--seed', str(seed), '--quiet', *extra]
+    argv = [*argv, '--seed', str(seed), *extra]        # not --quiet: the per-epoch table shows how a long run goes
     args = parse_args(argv)
     res, _ = run(args, log=print)
     res['recipe'], res['command'] = name, 'miniai-fmnist ' + shlex.join(argv)
@@ -44,8 +44,30 @@ def run_recipe(name, extra, seed=42):
 
 def _pct(x): return f'{x:.2%}'
 
+# The lesson's 5-epoch figures for the models of `results/resnet_table.py`
+LESSON_5EP = {'cnn_deeper': '91.7%', 'resnet': '92.2%', 'wide': '92.7%', 'pooled': 'about 92.6%', 'pooled_512': '92.6%',
+              'pooled_conv_stem': 'about 92.6%', 'timm_resnet18d': '92.0%'}
+
+def other_runs() -> list:
+    "Rows for the full-data runs made by the notebooks' own scripts (`results/resnet_table.py`, `results/augment_runs.py`)."
+    rows = []
+    f = OUT/'resnet.json'
+    for name, r in (json.loads(f.read_text()) if f.exists() else {}).items():
+        rows.append(f"| {r['desc']}, {r['epochs']} epochs, lr {r['max_lr']:g}, no augmentation (lesson: {LESSON_5EP.get(name, '?')}) | **{_pct(r['accuracy'])}** | "
+                    f"{r['sec_per_epoch'] * r['epochs'] / 60:.1f} min | {r['finished'][:10]} | `python results/resnet_table.py {name}` |")
+    for f in sorted(OUT.glob('augment_*.json')):
+        r = json.loads(f.read_text())
+        aug = 'no augmentation' if r['aug'] is None else ' + '.join(['crop + flip'] + [k for k in ('erase', 'copy') if r['aug'].get(k)])
+        if r['drop']: aug += f", dropout {r['drop']}"
+        acc = ' / '.join(_pct(a) for a in r['accuracies'])
+        if r.get('tta_accuracy') is not None: acc += f"; flip TTA {_pct(r['tta_accuracy'])}"
+        if r.get('ensemble_accuracy') is not None: acc += f"; ensemble {_pct(r['ensemble_accuracy'])}"
+        rows.append(f"| {r['arch']}, {r['epochs']} epochs, lr {r['lr']:g}, {aug} (lesson: {r['lesson']}) | **{acc}** | "
+                    f"{r['minutes']:.0f} min | {r['finished'][:10]} | `{r['command']}` |")
+    return rows
+
 def report():
-    "Rebuild `results/recipes.md` from every `results/recipes/*.json`."
+    "Rebuild `results/recipes.md` from every `results/recipes/*.json`, plus the notebooks' other full-data runs."
     rows = []
     for name in RECIPES:
         f = OUT/'recipes'/f'{name}.json'
@@ -67,6 +89,11 @@ def report():
              f"{', '.join(n for n in RECIPES if not (OUT/'recipes'/f'{n}.json').exists()) or 'none'}.", "",
              "| recipe | model | epochs | augmentation | TTA | ensemble | accuracy | without TTA | members | lesson | time | date | command, machine |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|", *rows]
+    if (other := other_runs()):
+        lines += ["", "## The notebooks' other full-data runs", "",
+                  "Made with the library directly by the scripts that fill the notebooks' results tables (`nbs/07_resnet.ipynb`,",
+                  "`nbs/08_augment.ipynb`); same machine, bf16 autocast + channels-last, AdamW with one-cycle, batch size 1024.", "",
+                  "| run | test accuracy | time | date | command |", "|---|---|---|---|---|", *other]
     OUT.mkdir(exist_ok=True)
     tmp = OUT/'recipes.md.tmp'
     tmp.write_text('\n'.join(lines) + '\n'); os.replace(tmp, OUT/'recipes.md')
