@@ -25,7 +25,7 @@ from .conv import *
 # %% auto #0
 __all__ = ['LRFind', 'CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'with_cbs',
            'Learner', 'TrainCB', 'SingleBatchCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
-           'MomentumLearner', 'LRFinderCB', 'smooth_losses', 'suggest_lr', 'plot_lr_find']
+           'MomentumLearner', 'LRFinderCB', 'centred_mean', 'lr_at_min', 'suggest_lr', 'plot_lr_find']
 
 # %% ../nbs/03_learner.ipynb #2a265698
 class CancelFitException(Exception):
@@ -276,25 +276,27 @@ class LRFinderCB(Callback):
         self.sched.step()
 
 # %% ../nbs/03_learner.ipynb #69a8b535
-def smooth_losses(losses, beta=0.9):
-    "Exponential moving average of `losses`, debiased for the first steps."
-    avg, res = 0., []
-    for i, l in enumerate(losses):
-        avg = beta*avg + (1-beta)*l
-        res.append(avg / (1 - beta**(i+1)))
-    return res
+def centred_mean(xs, k=2):
+    "Mean of each of `xs` with its `k` neighbours on either side (fewer at the ends): smooths without shifting."
+    t = torch.tensor(xs, dtype=torch.float64)
+    c = torch.cat([t.new_zeros(1), t.cumsum(0)])
+    idx = torch.arange(len(t))
+    lo, hi = (idx - k).clamp(min=0), (idx + k + 1).clamp(max=len(t))
+    return (c[hi] - c[lo]) / (hi - lo)
 
-def suggest_lr(lrs, losses):
-    "A learning rate from a finder's curve: the steepest descent, capped at lr(min loss)/10."
-    if len(lrs) < 3: raise ValueError("The finder recorded fewer than 3 batches: raise `max_epochs` or use more data.")
-    sm = torch.tensor(smooth_losses(losses)); lr_t = torch.tensor(lrs).log()
-    i_min = int(sm.argmin())
-    slopes = (sm[1:] - sm[:-1]) / (lr_t[1:] - lr_t[:-1])
-    i_steep = int(slopes[:max(i_min, 1)].argmin())
-    return min(lrs[i_steep], lrs[i_min] / 10)
+def lr_at_min(lrs, losses, k=2):
+    "The learning rate where a finder's loss, smoothed without lag (`centred_mean`), is lowest."
+    n = next((i for i, l in enumerate(losses) if not math.isfinite(l)), len(losses))   # up to the first NaN or inf
+    if n < 3: raise ValueError("The finder recorded fewer than 3 finite losses: raise `max_epochs`, use more data, or lower `start_lr`.")
+    return lrs[int(centred_mean(losses[:n], k).argmin())]
+
+def suggest_lr(lrs, losses, div=3, k=2):
+    "A learning rate from a finder's curve: `lr_at_min` divided by `div`."
+    return lr_at_min(lrs, losses, k) / div
+
 
 # %% ../nbs/03_learner.ipynb #960b36ae
-LRFind = namedtuple('LRFind', 'suggestion lrs losses')
+LRFind = namedtuple('LRFind', 'suggestion lrs losses lr_min')
 
 @patch
 def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, plot=True):
@@ -312,17 +314,18 @@ def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, p
         if cuda_rng is not None: torch.cuda.set_rng_state_all(cuda_rng)
         if had_opt: self.opt = opt
         elif hasattr(self, 'opt'): del self.opt
-    res = LRFind(suggest_lr(finder.lrs, finder.losses), finder.lrs, finder.losses)
+    res = LRFind(suggest_lr(finder.lrs, finder.losses), finder.lrs, finder.losses, lr_at_min(finder.lrs, finder.losses))
     if plot: plot_lr_find(res)
     return res
 
 def plot_lr_find(res, ax=None):
-    "Plot a finder's losses (raw and smoothed) against learning rate, marking the suggestion."
+    "Plot a finder's losses (raw and smoothed) against learning rate, marking the minimum and the suggestion."
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
     ax.plot(res.lrs, res.losses, alpha=0.4, label='loss')
-    sm = smooth_losses(res.losses)
-    ax.plot(res.lrs, sm, label='smoothed')
+    sm = centred_mean(res.losses).tolist()
+    ax.plot(res.lrs, sm, label='smoothed (centred mean)')
     ax.set_ylim(min(res.losses) * 0.9, max(sm[0], min(res.losses)) * 1.5)  # the final blow-up would flatten the curve
+    ax.axvline(res.lr_min, color='C2', ls=':', label=f'minimum at {res.lr_min:.2g}')
     ax.axvline(res.suggestion, color='C3', ls='--', label=f'suggested lr {res.suggestion:.2g}')
     ax.set_xscale('log'); ax.set_xlabel('learning rate'); ax.set_ylabel('loss'); ax.legend()
     return ax
