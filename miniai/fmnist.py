@@ -62,7 +62,11 @@ def get_parser() -> argparse.ArgumentParser:
     "The `miniai-fmnist` command line options."
     p = argparse.ArgumentParser(prog='miniai-fmnist', formatter_class=_Help,
         description="Train one of the lesson's models on Fashion-MNIST and report its test accuracy. "
-                    "Defaults give the best recipe we have for the number of epochs asked.")
+                    "Defaults give the best recipe we have for the number of epochs asked.",
+        epilog="Training stops with an error naming the epoch and batch at the first NaN or infinite loss. Started by "
+               "`torchrun --nproc_per_node N` or `accelerate launch` (give them this script's path: `which miniai-fmnist`), "
+               "it trains data-parallel on N processes with the same global batch size; only the first process "
+               "prints and writes files.")
     g = p.add_argument_group('model and training')
     g.add_argument('--model', choices=MODELS, default='resnet', help="the lesson's CNN, ResNet, wider ResNet, "
                    "ResNet with global average pooling, or timm's resnet18d (no pretrained weights)")

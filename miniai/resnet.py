@@ -52,7 +52,8 @@ class ResBlock(nn.Module):
         if ks % 2 == 0: raise ValueError(f"ResBlock needs an odd kernel size `ks` so both paths keep the grid, got {ks}")
         self.convs = _conv_block(ni, nf, stride, act=act, norm=norm, ks=ks)
         last_norm = self.convs[-1][1] if norm else None
-        if isinstance(getattr(last_norm, 'weight', None), nn.Parameter): nn.init.zeros_(last_norm.weight)
+        if ni == nf and stride == 1 and isinstance(getattr(last_norm, 'weight', None), nn.Parameter):
+            nn.init.zeros_(last_norm.weight)      # starts as the identity (see above)
         self.idconv = fc.noop if ni == nf else conv(ni, nf, ks=1, stride=1, act=None)
         self.pool = fc.noop if stride == 1 else nn.AvgPool2d(stride, ceil_mode=True)
         self.act = act() if act else fc.noop
