@@ -90,7 +90,7 @@ def report():
              "| recipe | model | epochs | augmentation | TTA | ensemble | accuracy | without TTA | members | lesson | time | date | command, machine |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|", *rows]
     if (other := other_runs()):
-        lines += ["", "## The notebooks' other full-data runs", "",
+        lines += ["", "### The notebooks' other full-data runs", "",
                   "Made with the library directly by the scripts that fill the notebooks' results tables (`nbs/07_resnet.ipynb`,",
                   "`nbs/08_augment.ipynb`); same machine, bf16 autocast + channels-last, AdamW with one-cycle, batch size 1024.", "",
                   "| run | test accuracy | time | date | command |", "|---|---|---|---|---|", *other]
