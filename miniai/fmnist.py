@@ -121,6 +121,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     if a.data is not None and not Path(a.data).expanduser().is_dir():
         p.error(f"--data {a.data}: no such folder: give the folder holding the Fashion-MNIST .gz files")
     if a.resume and not a.checkpoint_dir: p.error("--resume needs --checkpoint-dir (the folder the checkpoints are in)")
+    world = int(os.environ.get('WORLD_SIZE', '1'))
+    if a.bs % world: p.error(f"--bs {a.bs} doesn't split over the {world} processes the launcher started: use a multiple of {world} "
+                             "(--bs is the global batch size, shared between the processes)")
     r = default_recipe(a.epochs, a.model)
     for k in ('lr', 'aug', 'tta'):
         if getattr(a, k) is None: setattr(a, k, r[k])
@@ -281,7 +284,9 @@ def _ckpt_cbs(args, i):
 
 def run(args, log=print):
     "Train and evaluate as `args` (from `parse_args`) say; return the results as a dict, and the trained models."
-    dls = fmnist_dls(args.bs, path=args.data, device=args.device, n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
+    # under a launcher the data stays on the CPU, each process moving only its shard of each batch to its own device
+    dev = 'cpu' if launched_distributed() else args.device
+    dls = fmnist_dls(args.bs, path=args.data, device=dev, n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
     n_tr, n_va = len(dls.train.x), len(dls.valid.x)
     prec = as_dtype(auto_dtype(args.device) if args.precision == 'auto' else args.precision)
     log(f"miniai-fmnist: {args.model}, {args.epochs} epochs, lr {args.lr:g}, bs {args.bs}, aug {args.aug}, "
