@@ -1,5 +1,5 @@
 """Shared helpers for the benchmark scripts: output recording, machine description, model choice."""
-import datetime, os, platform, statistics
+import datetime, os, platform, statistics, time
 import torch
 
 class Report:
@@ -41,3 +41,17 @@ def summarise(say, res, base, unit='images/s'):
         ratios = [a / b for a, b in zip(v, res[base])]
         say(f"{k:{w}s}  best {max(v):9,.0f} {unit}  median {statistics.median(v):9,.0f} {unit}"
             + ('' if k == base else f"   ratio to {base}: {statistics.median(ratios):.3f} (best/best {max(v)/max(res[base]):.3f})"))
+
+def time_rounds(say, learns, rounds, n_items):
+    "Warm each learner up with one fit, then time `rounds` alternating rounds of `fit(1)`; images/s per round, per learner."
+    w = max(map(len, learns))
+    for k, learn in learns.items():          # warm up: oneDNN primitives, allocator, compilation
+        t0 = time.perf_counter(); learn.fit(1, valid=False)
+        say(f"warm-up {k:{w}s} {time.perf_counter() - t0:7.1f} s")
+    res = {k: [] for k in learns}
+    for r in range(rounds):
+        for k in (list(learns) if r % 2 == 0 else list(learns)[::-1]):
+            t0 = time.perf_counter(); learns[k].fit(1, valid=False); secs = time.perf_counter() - t0
+            res[k].append(n_items / secs)
+            say(f"round {r+1}  {k:{w}s} {secs:7.2f} s  {n_items/secs:8,.0f} images/s")
+    return res

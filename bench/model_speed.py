@@ -7,14 +7,14 @@ channels-last, as in the table), the models alternating within each round (order
 the ratios compare runs made under the same conditions. Seconds per epoch = 60,000 / images/s.
 Usage: flock /tmp/miniai-cpu.lock python bench/model_speed.py [--rounds 3] [--batches 4] [--out bench/results/model_speed.txt]
 """
-import argparse, statistics, sys, time
+import argparse, statistics, sys
 from pathlib import Path
 import torch, torch.nn.functional as F
 from torch import optim
 from miniai.datasets import fmnist_dls
 from miniai.learner import Learner, TrainCB, DeviceCB
 from miniai.accel import accel_cbs
-from _common import Report, header
+from _common import Report, header, time_rounds
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent/'results'))
 from resnet_table import MODELS
 
@@ -34,15 +34,7 @@ def main():
     torch.manual_seed(0)
     learns = {k: Learner(builder(), dls, F.cross_entropy, lr=1e-3, opt_func=optim.AdamW, cbs=[TrainCB(), DeviceCB(), *accel_cbs()])
               for k, (desc, builder, lr) in MODELS.items()}
-    for k, learn in learns.items():          # warm up: oneDNN primitives, allocator
-        t0 = time.perf_counter(); learn.fit(1, valid=False)
-        say(f"warm-up {k:18s} {time.perf_counter() - t0:7.1f} s")
-    res = {k: [] for k in learns}
-    for r in range(a.rounds):
-        for k in (list(learns) if r % 2 == 0 else list(learns)[::-1]):
-            t0 = time.perf_counter(); learns[k].fit(1, valid=False); secs = time.perf_counter() - t0
-            res[k].append(n / secs)
-            say(f"round {r+1}  {k:18s} {secs:7.2f} s  {n/secs:8,.0f} images/s")
+    res = time_rounds(say, learns, a.rounds, n)
     say()
     say("(median over rounds; ratio to resnet: median of the per-round ratios of seconds, i.e. > 1 is slower)")
     for k, v in res.items():

@@ -6,14 +6,14 @@ warm-up) on the same in-memory Fashion-MNIST batches (`fmnist_dls`) with AdamW, 
 reversed every other round), so every ratio compares runs made under the same machine conditions.
 Usage: flock /tmp/miniai-cpu.lock python bench/precision.py [--rounds 3] [--batches 8] [--no-compile] [--out bench/results/precision.txt]
 """
-import argparse, copy, sys, time
+import argparse, copy, sys
 import torch, torch.nn.functional as F
 from torch import optim
 from miniai.datasets import fmnist_dls
 from miniai.learner import Learner, TrainCB, DeviceCB
 from miniai.accel import accel_cbs, auto_dtype
 from miniai.fmnist import get_model, MODELS
-from _common import Report, header, summarise
+from _common import Report, header, summarise, time_rounds
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,15 +40,7 @@ def main():
     learns = {k: Learner(copy.deepcopy(model0), dls, F.cross_entropy, lr=1e-2, opt_func=optim.AdamW,
                          cbs=[TrainCB(), DeviceCB(a.device), *accel_cbs(prec, cl, comp, device=a.device)])
               for k, (prec, cl, comp) in configs.items()}
-    for k, learn in learns.items():          # warm up: oneDNN primitives, allocator, compilation
-        t0 = time.perf_counter(); learn.fit(1, valid=False)
-        say(f"warm-up {k:36s} {time.perf_counter() - t0:7.1f} s")
-    res = {k: [] for k in learns}
-    for r in range(a.rounds):
-        for k in (list(learns) if r % 2 == 0 else list(learns)[::-1]):
-            t0 = time.perf_counter(); learns[k].fit(1, valid=False); secs = time.perf_counter() - t0
-            res[k].append(n / secs)
-            say(f"round {r+1}  {k:36s} {secs:7.2f} s  {n/secs:8,.0f} images/s")
+    res = time_rounds(say, learns, a.rounds, n)
     summarise(say, res, 'fp32 (naive)')
     say.write(a.out)
 
