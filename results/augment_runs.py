@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Full-data runs of the augmentation notebook's recipes (nbs/08_augment.ipynb), one recipe per call.
 
-    python results/augment_runs.py --recipe dropout5 > results/augment_dropout5.log 2>&1
+    python results/augment_runs.py --recipe dropout5 > results/augment_dropout5_wide.log 2>&1
 
-writes results/augment_<recipe>.json (accuracies, per-epoch history, command, timings, machine).
+writes results/augment_<recipe>_<arch>.json (accuracies, per-epoch history, command, timings, machine).
 Training holds the shared CPU lock (/tmp/miniai-cpu.lock, the same lock `flock` takes) and releases it
 between epochs once it has held it for `--max-hold` minutes, so other jobs get a turn.
 """
@@ -23,7 +23,7 @@ from miniai.datasets import fmnist_dls
 from miniai.activations import set_seed
 from miniai.learner import Callback, TrainLearner, DeviceCB, MetricsCB, ProgressCB
 from miniai.sgd import BatchSchedCB
-from miniai.resnet import get_resnet
+from miniai.resnet import get_resnet, get_wide_resnet, get_pooled_resnet
 from miniai.augment import (aug_tfms, aug_cb, get_dropout_resnet, save_model, ensemble_preds, accuracy)
 from miniai.accel import accel_cbs
 
@@ -59,10 +59,9 @@ class CPULockCB(Callback):
     def release(self):
         if self.f is not None: self.f.close(); self.f = None    # closing releases the lock
 
-def get_arch(name):
-    if name == 'resnet': return get_resnet
-    import miniai.resnet
-    return miniai.resnet.get_wide_resnet
+ARCHS = {'wide': get_wide_resnet, 'resnet': get_resnet, 'pooled': partial(get_pooled_resnet, extra=False)}
+
+def get_arch(name): return ARCHS[name]
 
 def train_one(r, seed, dls, lock):
     set_seed(seed)
@@ -89,8 +88,9 @@ def main(argv=None):
     p.add_argument('--max-hold', type=float, default=24, help="minutes to hold the CPU lock before handing it over")
     p.add_argument('--lock', default='/tmp/miniai-cpu.lock')
     p.add_argument('--out', default=str(HERE))
-    p.add_argument('--arch', default='wide', choices=['wide', 'resnet'],
-                   help="'wide': the lesson's augmentation model (get_wide_resnet); 'resnet': get_resnet")
+    p.add_argument('--arch', default='wide', choices=list(ARCHS),
+                   help="'wide': the lesson's augmentation model (get_wide_resnet); 'resnet': get_resnet; "
+                        "'pooled': get_pooled_resnet(extra=False), global pooling and no 512 block")
     p.add_argument('--smoke', action='store_true', help="a tiny run (1 epoch, 2048 items) to check the script; writes under /tmp")
     args = p.parse_args(argv)
     r, out = dict(RECIPES[args.recipe]), Path(args.out)
@@ -109,7 +109,7 @@ def run(r, args, dls, lock, out, started):
     for i in range(r['n_models']):
         learn, hist, s = train_one(r, args.seed + i, dls, lock)
         learners.append(learn); histories.append(hist); secs += s
-        save_model(learn.model, out/'models'/f'augment_{args.recipe}_{i}.pth')
+        save_model(learn.model, out/'models'/f'augment_{args.recipe}_{args.arch}_{i}.pth')
         preds, targs = learn.capture_preds()
         accs.append(accuracy(preds, targs))
         if r['tta']: tta_accs.append(accuracy(*learn.tta()))
@@ -124,7 +124,8 @@ def run(r, args, dls, lock, out, started):
                machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}",
                precision='bf16 autocast + channels-last (accel_cbs())', history=histories)
     out.mkdir(parents=True, exist_ok=True)
-    write_json(out/f'augment_{args.recipe}.json', res)
-    print(f"wrote {out/f'augment_{args.recipe}.json'}", flush=True)
+    fname = out/f'augment_{args.recipe}_{args.arch}.json'
+    write_json(fname, res)
+    print(f"wrote {fname}", flush=True)
 
 if __name__ == '__main__': main()
