@@ -124,16 +124,16 @@ def checkpoint_state(learn, epoch:int) -> dict:
             'metrics': copy.deepcopy(getattr(metrics, 'history', None)), 'torch': str(torch.__version__)}
 
 # %% ../nbs/10_checkpoint.ipynb #922e435c
-def check_writable(path) -> Path:
+def check_writable(path, what='checkpoint', example='checkpoint.pt') -> Path:
     "`path` as a `Path` after checking a file can be written there (creating its folder), else a `CheckpointError` that says why."
     path = Path(path).expanduser()
-    if path.is_dir(): raise CheckpointError(f"The checkpoint path {path} is a folder: give a file name, e.g. {path/'checkpoint.pt'}")
+    if path.is_dir(): raise CheckpointError(f"The {what} path {path} is a folder: give a file name, e.g. {path/example}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.probe')
         os.close(fd); os.remove(probe)
     except OSError as e:
-        raise CheckpointError(f"Can't write the checkpoint {path}: {e.strerror or e} ({type(e).__name__}"
+        raise CheckpointError(f"Can't write the {what} {path}: {e.strerror or e} ({type(e).__name__}"
                               f"{': ' + str(e.filename) if e.filename else ''}). Choose a folder you can write to, "
                               "or fix its permissions, before training.") from e
     return path

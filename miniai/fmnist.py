@@ -258,11 +258,11 @@ def _atomic_write(path, write):
         Path(tmp).unlink(missing_ok=True); raise
     return path
 
-def _check_writable(opt, path):
+def _check_writable(opt, path, what, example):
     "Fail before training, not after, if `path` can't be written."
     if path is None: return
     from miniai.checkpoint import CheckpointError, check_writable
-    try: check_writable(path)
+    try: check_writable(path, what, example)
     except CheckpointError as e: raise MissingPieceError(f"{opt}: {e}") from e
 
 def save_json(obj, path):
@@ -332,7 +332,7 @@ def main(argv=None):
     log = (lambda *a, **k: None) if args.quiet or not main_proc else partial(print, flush=True)
     try:
         if main_proc:
-            for opt, path in (('--save', args.save), ('--json', args.json)): _check_writable(opt, path)
+            for chk in (('--save', args.save, 'model', 'model.pt'), ('--json', args.json, 'results', 'results.json')): _check_writable(*chk)
         res, models = run(args, log)
     except (FashionMNISTError, MissingPieceError) as e:
         print(f"miniai-fmnist: error: {e}", file=sys.stderr); raise SystemExit(2)
