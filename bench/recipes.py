@@ -58,7 +58,7 @@ def other_runs() -> list:
     for f in sorted(OUT.glob('augment_*.json')):
         r = json.loads(f.read_text())
         aug = 'no augmentation' if r['aug'] is None else ' + '.join(['crop + flip'] + [k for k in ('erase', 'copy') if r['aug'].get(k)])
-        if r['drop']: aug += f", dropout {r['drop']}"
+        if r['drop']: aug += f", dropout {r['drop']}" + (f" (and Dropout2d {r['drop_stem']} after the first block)" if r.get('drop_stem') else '')
         acc = ' / '.join(_pct(a) for a in r['accuracies'])
         if r.get('tta_accuracy') is not None: acc += f"; flip TTA {_pct(r['tta_accuracy'])}"
         if r.get('ensemble_accuracy') is not None: acc += f"; ensemble {_pct(r['ensemble_accuracy'])}"

@@ -269,21 +269,26 @@ def ensemble_preds(learners, tta:bool=False, cbs=None):
     return torch.stack([p for p, _ in res]).mean(0), res[0][1]
 
 # %% ../nbs/08_augment.ipynb #2963e8a6
+def _insert(model:nn.Sequential, i:int, mod:nn.Module):
+    "Insert `mod` at position `i` of the sequential `model` (in place), renumbering the children after it."
+    mods = list(model)
+    mods.insert(i, mod)
+    for k in list(model._modules): del model._modules[k]
+    for j, m in enumerate(mods): model.add_module(str(j), m)
+    return model
+
 def add_dropout(model:nn.Sequential, p:float=0.1):
     "Insert `nn.Dropout(p)` just before the last `nn.Linear` of the sequential `model` (in place)."
     if not isinstance(model, nn.Sequential): raise TypeError(f"add_dropout needs an nn.Sequential, got {type(model).__name__}")
     idx = [i for i, m in enumerate(model) if isinstance(m, nn.Linear)]
     if not idx: raise ValueError("add_dropout: the model has no top-level nn.Linear to put dropout before")
-    mods = list(model)
-    mods.insert(idx[-1], nn.Dropout(p))
-    for k in list(model._modules): del model._modules[k]
-    for i, m in enumerate(mods): model.add_module(str(i), m)
-    return model
+    return _insert(model, idx[-1], nn.Dropout(p))
 
 @fc.delegates(get_resnet)
-def get_dropout_resnet(p:float=0.1, arch=None, **kwargs):
-    "The ResNet `arch(**kwargs)` (default `get_resnet`) with `nn.Dropout(p)` before its last linear layer."
-    return add_dropout((arch or get_resnet)(**kwargs), p)
+def get_dropout_resnet(p:float=0.1, arch=None, p_stem:float=0., **kwargs):
+    "`arch(**kwargs)` (default `get_resnet`) with `nn.Dropout(p)` before its last linear layer, and `nn.Dropout2d(p_stem)` after its first block if `p_stem`."
+    model = add_dropout((arch or get_resnet)(**kwargs), p)
+    return _insert(model, 1, nn.Dropout2d(p_stem)) if p_stem else model
 
 # %% ../nbs/08_augment.ipynb #a2dc4a3a
 class TTD_CB(Callback):

@@ -32,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 # name: epochs, max lr, augmentation (aug_tfms kwargs or None), dropout p, models, TTA, the lesson's figure
 RECIPES = {
     'dropout5': dict(epochs=5,  lr=1e-2, aug=None, drop=0.1, n_models=1, tta=False, lesson='93.2%'),
+    # the lesson's dropout model also had nn.Dropout2d(0.1) after its first block
+    'dropout5stem': dict(epochs=5, lr=1e-2, aug=None, drop=0.1, drop_stem=0.1, n_models=1, tta=False, lesson='93.2%'),
     'crop20':   dict(epochs=20, lr=1e-2, aug=dict(padding=1), drop=None, n_models=1, tta=True, lesson='93.8%, TTA 94.2%'),
     'copy25x2': dict(epochs=25, lr=2e-2, aug=dict(padding=1, copy=0.2), drop=None, n_models=2, tta=False,
                      lesson='94.0% and 94.1%, ensemble 94.4%'),
@@ -66,7 +68,7 @@ def get_arch(name): return ARCHS[name]
 def train_one(r, seed, dls, lock):
     set_seed(seed)
     arch = get_arch(r['arch'])
-    model = get_dropout_resnet(r['drop'], arch=arch) if r['drop'] else arch()
+    model = get_dropout_resnet(r['drop'], arch=arch, p_stem=r.get('drop_stem', 0.)) if r['drop'] else arch()
     sched = partial(lr_scheduler.OneCycleLR, max_lr=r['lr'], total_steps=r['epochs']*len(dls.train))
     metrics = MetricsCB(accuracy=MulticlassAccuracy())
     cbs = [lock, DeviceCB(), metrics, ProgressCB(), BatchSchedCB(sched), *accel_cbs()]
