@@ -57,12 +57,10 @@ def other_runs() -> list:
                     f"{r['sec_per_epoch'] * r['epochs'] / 60:.1f} min | {r['finished'][:10]} | `python results/resnet_table.py {name}` |")
     for f in sorted(OUT.glob('augment_*.json')):
         r = json.loads(f.read_text())
-        aug = 'no augmentation' if r['aug'] is None else ' + '.join(['crop + flip'] + [k for k in ('erase', 'copy') if r['aug'].get(k)])
-        if r['drop']: aug += f", dropout {r['drop']}" + (f" (and Dropout2d {r['drop_stem']} after the first block)" if r.get('drop_stem') else '')
         acc = ' / '.join(_pct(a) for a in r['accuracies'])
         if r.get('tta_accuracy') is not None: acc += f"; flip TTA {_pct(r['tta_accuracy'])}"
         if r.get('ensemble_accuracy') is not None: acc += f"; ensemble {_pct(r['ensemble_accuracy'])}"
-        rows.append(f"| {r['arch']}, {r['epochs']} epochs, lr {r['lr']:g}, {aug} (lesson: {r['lesson']}) | **{acc}** | "
+        rows.append(f"| {r['arch']}, {r['epochs']} epochs, lr {r['lr']:g}, {r['desc']} (lesson: {r['lesson']}) | **{acc}** | "
                     f"{r['minutes']:.0f} min | {r['finished'][:10]} | `{r['command']}` |")
     return rows
 

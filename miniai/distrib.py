@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_distrib.ipynb #3b0484d4
 from __future__ import annotations
-import contextlib, copy, io, os, sys
+import atexit, contextlib, copy, io, os, sys
 import fastcore.all as fc
 import torch
 from torch import nn
@@ -70,6 +70,10 @@ def _has_accelerator() -> bool:
     return (torch.cuda.is_available() or bool(xpu is not None and xpu.is_available())
             or bool(mps is not None and mps.is_available()))
 
+def _end_distributed():
+    "Shut the process group down before interpreter teardown, where gloo's threads can abort a finished process."
+    if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+
 class _RestoreCB(Callback):
     "Put back what `AccelerateCB` replaced for the fit, after every other callback's `cleanup_fit`, then leave."
     order = 10_000
@@ -93,6 +97,7 @@ class AccelerateCB(TrainCB):
         if self.acc.num_processes != want:
             raise RuntimeError(f"The launcher started {want} processes but Accelerate set up {self.acc.num_processes} "
                                f"({self.acc.distributed_type}): check the launcher's options.")
+        if self.acc.num_processes > 1: atexit.unregister(_end_distributed); atexit.register(_end_distributed)
 
     @property
     def world(self) -> int: return self.acc.num_processes

@@ -65,13 +65,21 @@ ARCHS = {'wide': get_wide_resnet, 'resnet': get_resnet, 'pooled': partial(get_po
 
 def get_arch(name): return ARCHS[name]
 
+def describe(r) -> str:
+    "A recipe's augmentation and dropout in words; stored as `desc` so every table says it the same way."
+    aug = 'no augmentation' if r['aug'] is None else ' + '.join(
+        [f"crop (padding {r['aug']['padding']}) + flip"] + [k for k in ('erase', 'copy') if r['aug'].get(k)])
+    if r['drop']: aug += f", dropout {r['drop']}" + (f" (and Dropout2d {r['drop_stem']} after the first block)" if r.get('drop_stem') else '')
+    if r.get('precision', 'auto') != 'auto': aug += f", {r['precision']}"
+    return aug
+
 def train_one(r, seed, dls, lock):
     set_seed(seed)
     arch = get_arch(r['arch'])
     model = get_dropout_resnet(r['drop'], arch=arch, p_stem=r.get('drop_stem', 0.)) if r['drop'] else arch()
     sched = partial(lr_scheduler.OneCycleLR, max_lr=r['lr'], total_steps=r['epochs']*len(dls.train))
     metrics = MetricsCB(accuracy=MulticlassAccuracy())
-    cbs = [lock, DeviceCB(), metrics, ProgressCB(), BatchSchedCB(sched), *accel_cbs()]
+    cbs = [lock, DeviceCB(), metrics, ProgressCB(), BatchSchedCB(sched), *accel_cbs(r['precision'])]
     if r['aug'] is not None: cbs.append(aug_cb(aug_tfms(**r['aug'])))
     learn = TrainLearner(model, dls, F.cross_entropy, lr=r['lr'], cbs=cbs, opt_func=optim.AdamW)
     t0 = time.time()
@@ -93,10 +101,12 @@ def main(argv=None):
     p.add_argument('--arch', default='wide', choices=list(ARCHS),
                    help="'wide': the lesson's augmentation model (get_wide_resnet); 'resnet': get_resnet; "
                         "'pooled': get_pooled_resnet(extra=False), global pooling and no 512 block")
+    p.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp16', 'fp32'],
+                   help="'auto': bf16 autocast on CPU, fp16 on CUDA; 'fp32' trains as the lesson did")
     p.add_argument('--smoke', action='store_true', help="a tiny run (1 epoch, 2048 items) to check the script; writes under /tmp")
     args = p.parse_args(argv)
     r, out = dict(RECIPES[args.recipe]), Path(args.out)
-    r['arch'] = args.arch
+    r['arch'], r['precision'] = args.arch, args.precision
     n_train = n_valid = None
     if args.smoke: r['epochs'], n_train, n_valid, out = 1, 2048, 1024, Path('/tmp/augment_smoke')
     started = datetime.now(timezone.utc)
@@ -106,27 +116,34 @@ def main(argv=None):
     try: run(r, args, dls, lock, out, started)
     finally: lock.release()
 
+def run_name(args) -> str:
+    "`RECIPE_ARCH`, plus `_seedN` and `_PRECISION` where they differ from the defaults, so runs never overwrite each other."
+    return (f"{args.recipe}_{args.arch}" + (f"_seed{args.seed}" if args.seed != 42 else '')
+            + (f"_{args.precision}" if args.precision != 'auto' else ''))
+
 def run(r, args, dls, lock, out, started):
     learners, histories, accs, tta_accs, secs = [], [], [], [], 0.
     for i in range(r['n_models']):
         learn, hist, s = train_one(r, args.seed + i, dls, lock)
         learners.append(learn); histories.append(hist); secs += s
-        save_model(learn.model, out/'models'/f'augment_{args.recipe}_{args.arch}_{i}.pth')
+        save_model(learn.model, out/'models'/f'augment_{run_name(args)}_{i}.pth')
         preds, targs = learn.capture_preds()
         accs.append(accuracy(preds, targs))
         if r['tta']: tta_accs.append(accuracy(*learn.tta()))
         print(f"model {i}: accuracy {accs[-1]:.4f}" + (f", with flip TTA {tta_accs[-1]:.4f}" if r['tta'] else ''), flush=True)
     ens = accuracy(*ensemble_preds(learners)) if len(learners) > 1 else None
     if ens is not None: print(f"ensemble of {len(learners)}: {ens:.4f}", flush=True)
-    cmd = f"python results/augment_runs.py --recipe {args.recipe}" + (f" --arch {args.arch}" if args.arch != 'wide' else '')
-    res = dict(recipe=args.recipe, **r, seed=args.seed, accuracies=accs,
+    cmd = (f"python results/augment_runs.py --recipe {args.recipe}" + (f" --arch {args.arch}" if args.arch != 'wide' else '')
+           + (f" --seed {args.seed}" if args.seed != 42 else '') + (f" --precision {args.precision}" if args.precision != 'auto' else ''))
+    res = dict(recipe=args.recipe, **r, desc=describe(r), seed=args.seed, accuracies=accs,
                tta_accuracy=tta_accs[0] if tta_accs else None, tta_accuracies=tta_accs, ensemble_accuracy=ens,
                minutes=secs/60, command=cmd,
                started=started.isoformat(timespec='seconds'), finished=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}",
-               precision='bf16 autocast + channels-last (accel_cbs())', history=histories)
+               speed=f"accel_cbs({args.precision!r}): " + ('fp32' if args.precision == 'fp32' else 'bf16/fp16 autocast') + ' + channels-last',
+               history=histories)
     out.mkdir(parents=True, exist_ok=True)
-    fname = out/f'augment_{args.recipe}_{args.arch}.json'
+    fname = out/f'augment_{run_name(args)}.json'
     write_json(fname, res)
     print(f"wrote {fname}", flush=True)
 
