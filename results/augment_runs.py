@@ -34,6 +34,8 @@ RECIPES = {
     'dropout5': dict(epochs=5,  lr=1e-2, aug=None, drop=0.1, n_models=1, tta=False, lesson='93.2%'),
     # the lesson's dropout model also had nn.Dropout2d(0.1) after its first block
     'dropout5stem': dict(epochs=5, lr=1e-2, aug=None, drop=0.1, drop_stem=0.1, n_models=1, tta=False, lesson='93.2%'),
+    # the same 5 epochs without dropout: what dropout adds, seed for seed
+    'plain5':   dict(epochs=5, lr=1e-2, aug=None, drop=None, n_models=1, tta=False, lesson='93.2% with dropout'),
     'crop20':   dict(epochs=20, lr=1e-2, aug=dict(padding=1), drop=None, n_models=1, tta=True, lesson='93.8%, TTA 94.2%'),
     'copy25x2': dict(epochs=25, lr=2e-2, aug=dict(padding=1, copy=0.2), drop=None, n_models=2, tta=False,
                      lesson='94.0% and 94.1%, ensemble 94.4%'),
@@ -70,6 +72,7 @@ def describe(r) -> str:
     aug = 'no augmentation' if r['aug'] is None else ' + '.join(
         [f"crop (padding {r['aug']['padding']}) + flip"] + [k for k in ('erase', 'copy') if r['aug'].get(k)])
     if r['drop']: aug += f", dropout {r['drop']}" + (f" (and Dropout2d {r['drop_stem']} after the first block)" if r.get('drop_stem') else '')
+    elif r['aug'] is None: aug += ', no dropout'
     if r.get('precision', 'auto') != 'auto': aug += f", {r['precision']}"
     return aug
 
