@@ -32,6 +32,7 @@ from miniai.conv import conv
 from miniai.init import GeneralRelu, init_weights, get_model
 from miniai.sgd import BatchSchedCB
 from miniai.accel import accel_cbs
+from augment_runs import write_json      # results/augment_runs.py, beside this script: atomic JSON writes
 
 HERE = Path(__file__).parent
 act_gr = partial(GeneralRelu, leak=0.1, sub=0.4)
@@ -56,11 +57,6 @@ def fit_one(dls, variant, seed, epochs=5, lr=6e-2) -> float:
     learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=[DeviceCB(), metrics, BatchSchedCB(sched), *(accel_cbs(precision) if precision != 'fp32' else [])], opt_func=optim.AdamW)
     learn.fit(epochs)
     return [h['accuracy'] for h in metrics.history if not h['train']][-1]
-
-def write_json(fname:Path, d):
-    tmp = fname.with_name(f'.{fname.name}.tmp')
-    tmp.write_text(json.dumps(d, indent=1))
-    os.replace(tmp, fname)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
