@@ -137,16 +137,7 @@ def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
 # %% ../nbs/08_augment.ipynb #f877c29f
 def save_model(model, fname):
     "Save `model`'s `state_dict` to `fname` atomically (write a temporary file, then rename)."
-    fname = Path(fname)
-    fname.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=fname.parent, prefix=f'.{fname.name}.', suffix='.tmp')
-    os.close(fd)
-    try:
-        torch.save(model.state_dict(), tmp)
-        os.replace(tmp, fname)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return fname
+    return atomic_write(fname, partial(torch.save, model.state_dict()), mkdir=True)
 
 def load_model(model, fname, device='cpu'):
     "Load the `state_dict` saved in `fname` into `model` (same architecture) and return `model`."

@@ -5,6 +5,7 @@
 # %% ../nbs/10_checkpoint.ipynb #547d267f
 from __future__ import annotations
 import contextlib, copy, math, os, random, sys, tempfile, warnings
+from functools import partial
 from pathlib import Path
 import numpy as np
 import fastcore.all as fc
@@ -20,29 +21,9 @@ __all__ = ['CKPT_VERSION', 'save_atomic', 'dl_generators', 'get_rng_states', 'se
            'TerminateOnNaNCB', 'BatchError', 'first_layer', 'input_hint', 'CheckBatchCB']
 
 # %% ../nbs/10_checkpoint.ipynb #ff993e5f
-def _fsync_dir(d):
-    "Flush folder `d`'s entries (a rename) to disk, where the OS allows it."
-    try: fd = os.open(d, os.O_RDONLY)
-    except OSError: return                         # Windows can't open folders; its renames are durable anyway
-    try: os.fsync(fd)
-    except OSError: pass
-    finally: os.close(fd)
-
 def save_atomic(obj, path) -> Path:
     "`torch.save` `obj` to `path` atomically: to a temporary file in the same folder, fsynced, then renamed over `path`."
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
-            f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError): os.remove(tmp)
-        raise
-    _fsync_dir(path.parent)
-    return path
+    return atomic_write(path, partial(torch.save, obj))
 
 # %% ../nbs/10_checkpoint.ipynb #ef1371c0
 def dl_generators(dls) -> dict:

@@ -18,9 +18,9 @@ from torch.utils.data import DataLoader, default_collate
 
 # %% auto #0
 __all__ = ['FMNIST_CLASSES', 'FMNIST_FILES', 'FMNIST_SIZES', 'SYSTEM_DIRS', 'HOW_TO_GET', 'FashionMNISTError',
-           'FashionMNISTNotFound', 'read_idx', 'write_idx', 'user_cache_dir', 'fmnist_places', 'find_fmnist',
-           'fmnist_tensors', 'disk_cached', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid', 'show_images',
-           'collate_dict', 'inplace', 'get_dls', 'DataLoaders', 'TensorDL', 'fmnist_dls']
+           'FashionMNISTNotFound', 'read_idx', 'atomic_write', 'write_idx', 'user_cache_dir', 'fmnist_places',
+           'find_fmnist', 'fmnist_tensors', 'disk_cached', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid',
+           'show_images', 'collate_dict', 'inplace', 'get_dls', 'DataLoaders', 'TensorDL', 'fmnist_dls']
 
 # %% ../nbs/01_datasets.ipynb #9384d1c1
 class FashionMNISTError(ValueError):
@@ -62,6 +62,32 @@ def read_idx(fname) -> torch.Tensor:
     arr = np.frombuffer(data, dtype=dtype, offset=start).reshape(shape)
     return torch.from_numpy(arr.astype(dtype.newbyteorder('='), copy=True))
 
+# %% ../nbs/01_datasets.ipynb #1ebac740
+def _fsync_dir(d):
+    "Flush folder `d`'s entries (a rename) to disk, where the OS allows it."
+    try: fd = os.open(d, os.O_RDONLY)
+    except OSError: return                         # Windows can't open folders; its renames are durable anyway
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
+def atomic_write(path, write, mkdir:bool=False) -> Path:
+    "Call `write(f)` on a temporary binary file beside `path`, fsync it, then rename it over `path` (so `path` is never half-written)."
+    path = Path(path).expanduser()
+    if mkdir: path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            write(f)
+            f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)                       # mkstemp makes files only their owner can read
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return path
+
 # %% ../nbs/01_datasets.ipynb #5975aeee
 def write_idx(fname, t, compress:bool|None=None):
     "Write the uint8 tensor or array `t` to `fname` as an IDX file (gzipped if the name ends in `.gz`), atomically."
@@ -69,9 +95,7 @@ def write_idx(fname, t, compress:bool|None=None):
     data = bytes([0, 0, 0x08, a.ndim]) + b''.join(int(d).to_bytes(4, 'big') for d in a.shape) + a.tobytes()
     if compress is None: compress = fname.suffix == '.gz'
     if compress: data = gzip.compress(data, compresslevel=1)
-    tmp = fname.with_name(f'.{fname.name}.tmp{os.getpid()}')
-    tmp.write_bytes(data)
-    os.replace(tmp, fname)
+    atomic_write(fname, lambda f: f.write(data))
 
 # %% ../nbs/01_datasets.ipynb #0e2eb7ec
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, optim
 from .conv import def_device, to_cpu
-from .datasets import FashionMNISTError, fmnist_dls
+from .datasets import FashionMNISTError, fmnist_dls, atomic_write
 from .learner import *
 from torcheval.metrics import MulticlassAccuracy   # after miniai.learner, which silences its import warnings
 from .activations import set_seed
@@ -247,17 +247,6 @@ def is_main() -> bool:
 
 def _fmt_secs(s): return f'{s:.1f}s' if s < 60 else f'{int(s//60)}m{s%60:02.0f}s'
 
-def _atomic_write(path, write):
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: write(f); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return path
-
 def _check_writable(opt, path, what, example):
     "Fail before training, not after, if `path` can't be written."
     if path is None: return
@@ -267,7 +256,7 @@ def _check_writable(opt, path, what, example):
 
 def save_json(obj, path):
     "Write `obj` as indented JSON to `path` atomically (temporary file, then rename)."
-    return _atomic_write(path, lambda f: f.write(json.dumps(obj, indent=2).encode() + b'\n'))
+    return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=2).encode() + b'\n'), mkdir=True)
 
 # %% ../nbs/12_fmnist.ipynb #a32554e0
 def _ckpt_cbs(args, i):
@@ -343,8 +332,8 @@ def main(argv=None):
     if not is_main(): return         # the other processes of a distributed run: the main one reports and saves
     if args.save:
         state = [m.state_dict() for m in models]
-        _atomic_write(args.save, lambda f: torch.save(dict(model=args.model, args=vars(args),
-                      state_dicts=state, accuracy=res['accuracy']), f))
+        atomic_write(args.save, lambda f: torch.save(dict(model=args.model, args=vars(args),
+                     state_dicts=state, accuracy=res['accuracy']), f), mkdir=True)
         res['saved'] = str(args.save)
     if args.json: save_json(res, args.json)
     print(summary(res), flush=True)
