@@ -13,6 +13,7 @@ from fastcore.basics import patch
 import torch
 from torch import nn
 from .learner import *
+from .datasets import atomic_write
 
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'save_atomic', 'dl_generators', 'get_rng_states', 'set_rng_states', 'CheckpointError',
