@@ -19,7 +19,7 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 from torcheval.metrics import MulticlassAccuracy
 
-from miniai.datasets import fmnist_dls
+from miniai.datasets import fmnist_dls, atomic_write
 from miniai.activations import set_seed
 from miniai.learner import Callback, TrainLearner, DeviceCB, MetricsCB, ProgressCB
 from miniai.sgd import BatchSchedCB
@@ -90,9 +90,8 @@ def train_one(r, seed, dls, lock):
     return learn, metrics.history, time.time() - t0
 
 def write_json(fname, d):
-    tmp = fname.with_name(f'.{fname.name}.tmp')
-    tmp.write_text(json.dumps(d, indent=1))
-    os.replace(tmp, fname)
+    "Write `d` as JSON to `fname` atomically (`miniai.datasets.atomic_write`)."
+    atomic_write(fname, lambda f: f.write(json.dumps(d, indent=1).encode()))
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])

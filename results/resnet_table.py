@@ -12,7 +12,7 @@ from torch import optim
 from torch.optim import lr_scheduler
 from torcheval.metrics import MulticlassAccuracy
 
-from miniai.datasets import fmnist_dls
+from miniai.datasets import fmnist_dls, atomic_write
 from miniai.learner import Learner, TrainCB, DeviceCB, MetricsCB, ProgressCB, Callback
 from miniai.activations import set_seed
 from miniai.sgd import BatchSchedCB
@@ -39,10 +39,7 @@ class EpochTimerCB(Callback):
     def before_epoch(self, learn): self.t0 = time.perf_counter()
     def after_epoch(self, learn): (self.train if learn.training else self.valid).append(time.perf_counter() - self.t0)
 
-def _write_atomic(path, text):
-    tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
-    tmp.write_text(text)
-    os.replace(tmp, path)
+def _write_atomic(path, text): atomic_write(path, lambda f: f.write(text.encode()))
 
 def load_results():
     return json.loads(JSON.read_text()) if JSON.exists() else {}

@@ -25,14 +25,13 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 from torcheval.metrics import MulticlassAccuracy
 
-from miniai.datasets import fmnist_dls
+from miniai.datasets import fmnist_dls, atomic_write
 from miniai.learner import TrainLearner, MetricsCB, DeviceCB
 from miniai.activations import set_seed
 from miniai.conv import conv
 from miniai.init import GeneralRelu, init_weights, get_model
 from miniai.sgd import BatchSchedCB
 from miniai.accel import accel_cbs
-from augment_runs import write_json      # results/augment_runs.py, beside this script: atomic JSON writes
 
 HERE = Path(__file__).parent
 act_gr = partial(GeneralRelu, leak=0.1, sub=0.4)
@@ -79,7 +78,7 @@ def main(argv=None):
                 acc = fit_one(dls, v, seed)
                 res['runs'].append(dict(variant=v, precision=VARIANTS[v][1], seed=seed, accuracy=acc, seconds=time.time() - t0))
                 res['finished'] = datetime.now(timezone.utc).isoformat(timespec='seconds')
-                write_json(out, res)
+                atomic_write(out, lambda f: f.write(json.dumps(res, indent=1).encode()))
                 print(f"{v:12s} seed {seed:3d}: {acc:.2%}  ({time.time() - t0:.0f}s)", flush=True)
 
 if __name__ == '__main__': main()
