@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_checkpoint.ipynb #547d267f
 from __future__ import annotations
-import contextlib, copy, math, os, random, sys, tempfile, warnings
+import copy, math, os, random, sys, tempfile, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np

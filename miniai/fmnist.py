@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_fmnist.ipynb #133da07c
 from __future__ import annotations
-import argparse, datetime, importlib, json, os, platform, sys, tempfile, time
+import argparse, datetime, importlib, json, os, platform, sys, time
 from functools import partial
 from pathlib import Path
 import torch

@@ -4,7 +4,7 @@ channels-last) and record params, MFLOPs, test accuracy and seconds per epoch in
 Run ONE model per process under the CPU lock, e.g.:
     flock /tmp/miniai-cpu.lock python results/resnet_table.py resnet >> results/resnet_runs.log 2>&1
 `python results/resnet_table.py --list` shows the model names; `--table` only rewrites resnet.md."""
-import argparse, json, os, sys, time, platform
+import argparse, json, sys, time, platform
 from functools import partial
 from pathlib import Path
 import torch, torch.nn.functional as F

@@ -53,7 +53,8 @@ def fit_one(dls, variant, seed, epochs=5, lr=6e-2) -> float:
     model = arch().apply(partial(init_weights, leaky=0.1))
     metrics = MetricsCB(accuracy=MulticlassAccuracy())
     sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train))
-    learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=[DeviceCB(), metrics, BatchSchedCB(sched), *(accel_cbs(precision) if precision != 'fp32' else [])], opt_func=optim.AdamW)
+    speed = accel_cbs(precision, channels_last=precision != 'fp32')     # fp32: none, exactly nbs/06_sgd's fit_cnn
+    learn = TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=[DeviceCB(), metrics, BatchSchedCB(sched), *speed], opt_func=optim.AdamW)
     learn.fit(epochs)
     return [h['accuracy'] for h in metrics.history if not h['train']][-1]
 
