@@ -21,7 +21,7 @@ from torcheval.metrics import MulticlassAccuracy, Mean    # after miniai.learner
 from miniai.sgd import BatchSchedCB, OneCycleSched
 from miniai.accel import accel_cbs, auto_dtype
 from miniai.fmnist import get_model, MODELS
-from _common import Report, header, summarise
+from _common import Report, header
 
 class _Quiet(MetricsCB):
     def _log(self, d): pass

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_augment.ipynb #0ed39168
 from __future__ import annotations
-import math, random
+import random
 from functools import partial
 from pathlib import Path
 import fastcore.all as fc

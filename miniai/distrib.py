@@ -13,7 +13,6 @@ from accelerate import Accelerator
 from accelerate.utils import DataLoaderConfiguration, broadcast_object_list
 from .learner import *
 from .datasets import TensorDL
-from .checkpoint import bare_model, is_main_process
 
 # %% auto #0
 __all__ = ['shard_dl', 'launched_distributed', 'AccelerateCB']

@@ -307,7 +307,7 @@ def run(args, log=print):
 
 def summary(res) -> str:
     "One line: model, epochs, test accuracy, time."
-    extras = [f"TTA" if res['tta'] else '', f"ensemble of {res['ensemble']}" if res['ensemble'] > 1 else '']
+    extras = ["TTA" if res['tta'] else '', f"ensemble of {res['ensemble']}" if res['ensemble'] > 1 else '']
     extras = ', '.join(o for o in extras if o)
     return (f"{res['model']}, {res['epochs']} epoch{'s' if res['epochs'] > 1 else ''}{', ' + extras if extras else ''}: "
             f"test accuracy {res['accuracy']:.2%} on {res['n_test']} images in {_fmt_secs(res['seconds'])} "

@@ -8,14 +8,14 @@ Training holds the shared CPU lock (/tmp/miniai-cpu.lock, the same lock `flock` 
 between epochs once it has held it for `--max-hold` minutes, so other jobs get a turn.
 """
 from __future__ import annotations
-import argparse, fcntl, json, os, platform, sys, time
+import argparse, fcntl, json, os, platform, time
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from torch import nn, optim
+from torch import optim
 from torch.optim import lr_scheduler
 from torcheval.metrics import MulticlassAccuracy
 
@@ -93,7 +93,7 @@ def write_json(fname, d):
     "Write `d` as JSON to `fname` atomically (`miniai.datasets.atomic_write`)."
     atomic_write(fname, lambda f: f.write(json.dumps(d, indent=1).encode()))
 
-def main(argv=None):
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--recipe', required=True, choices=list(RECIPES))
     p.add_argument('--seed', type=int, default=42)
@@ -106,7 +106,10 @@ def main(argv=None):
     p.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp16', 'fp32'],
                    help="'auto': bf16 autocast on CPU, fp16 on CUDA; 'fp32' trains as the lesson did")
     p.add_argument('--smoke', action='store_true', help="a tiny run (1 epoch, 2048 items) to check the script; writes under /tmp")
-    args = p.parse_args(argv)
+    return p
+
+def main(argv=None):
+    args = parser().parse_args(argv)
     r, out = dict(RECIPES[args.recipe]), Path(args.out)
     r['arch'], r['precision'] = args.arch, args.precision
     n_train = n_valid = None
@@ -118,10 +121,19 @@ def main(argv=None):
     try: run(r, args, dls, lock, out, started)
     finally: lock.release()
 
+def non_defaults(args, keys=('seed', 'precision')) -> dict:
+    "Those of `keys` whose value in `args` differs from the command line's default: they name the run and appear in its command."
+    p = parser()
+    return {k: getattr(args, k) for k in keys if getattr(args, k) != p.get_default(k)}
+
 def run_name(args) -> str:
     "`RECIPE_ARCH`, plus `_seedN` and `_PRECISION` where they differ from the defaults, so runs never overwrite each other."
-    return (f"{args.recipe}_{args.arch}" + (f"_seed{args.seed}" if args.seed != 42 else '')
-            + (f"_{args.precision}" if args.precision != 'auto' else ''))
+    return f"{args.recipe}_{args.arch}" + ''.join(f"_seed{v}" if k == 'seed' else f"_{v}" for k, v in non_defaults(args).items())
+
+def command(args) -> str:
+    "The command line that reproduces this run, naming only the options that differ from their defaults."
+    return f"python results/augment_runs.py --recipe {args.recipe}" + ''.join(
+        f" --{k} {v}" for k, v in non_defaults(args, ('arch', 'seed', 'precision')).items())
 
 def run(r, args, dls, lock, out, started):
     learners, histories, accs, tta_accs, secs = [], [], [], [], 0.
@@ -135,11 +147,9 @@ def run(r, args, dls, lock, out, started):
         print(f"model {i}: accuracy {accs[-1]:.4f}" + (f", with flip TTA {tta_accs[-1]:.4f}" if r['tta'] else ''), flush=True)
     ens = accuracy(*ensemble_preds(learners)) if len(learners) > 1 else None
     if ens is not None: print(f"ensemble of {len(learners)}: {ens:.4f}", flush=True)
-    cmd = (f"python results/augment_runs.py --recipe {args.recipe}" + (f" --arch {args.arch}" if args.arch != 'wide' else '')
-           + (f" --seed {args.seed}" if args.seed != 42 else '') + (f" --precision {args.precision}" if args.precision != 'auto' else ''))
     res = dict(recipe=args.recipe, **r, desc=describe(r), seed=args.seed, accuracies=accs,
                tta_accuracy=tta_accs[0] if tta_accs else None, tta_accuracies=tta_accs, ensemble_accuracy=ens,
-               minutes=secs/60, command=cmd,
+               minutes=secs/60, command=command(args),
                started=started.isoformat(timespec='seconds'), finished=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}",
                speed=f"accel_cbs({args.precision!r}): " + ('fp32' if args.precision == 'fp32' else 'bf16/fp16 autocast') + ' + channels-last',

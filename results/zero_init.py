@@ -10,7 +10,6 @@ in both variants and records them in results/zero_init.json and .md. One variant
 """
 import sys
 from pathlib import Path
-import fastcore.all as fc
 from torch import nn
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

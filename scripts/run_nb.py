@@ -6,7 +6,7 @@ This runs what `nbdev_test` runs, in the notebook's folder, and writes the new o
 skipped cells keep the outputs they had. Run `nbdev_clean` afterwards, as before any commit.
 Usage: python scripts/run_nb.py nbs/08_augment.ipynb [more notebooks] [--run-flags slow] [--timeout 1800]
 """
-import argparse, copy, os, re, sys, tempfile
+import argparse, copy, os, re, tempfile
 from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
