@@ -8,7 +8,7 @@ Training holds the shared CPU lock (/tmp/miniai-cpu.lock, the same lock `flock` 
 between epochs once it has held it for `--max-hold` minutes, so other jobs get a turn.
 """
 from __future__ import annotations
-import argparse, fcntl, json, os, platform, time
+import argparse, fcntl, os, platform, time
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,8 @@ from torch import optim
 from torch.optim import lr_scheduler
 from torcheval.metrics import MulticlassAccuracy
 
-from miniai.datasets import fmnist_dls, atomic_write
+from miniai.datasets import fmnist_dls
+from miniai.fmnist import save_json
 from miniai.activations import set_seed
 from miniai.learner import Callback, TrainLearner, DeviceCB, MetricsCB, ProgressCB
 from miniai.sgd import BatchSchedCB
@@ -89,10 +90,6 @@ def train_one(r, seed, dls, lock):
     learn.fit(r['epochs'])
     return learn, metrics.history, time.time() - t0
 
-def write_json(fname, d):
-    "Write `d` as JSON to `fname` atomically (`miniai.datasets.atomic_write`)."
-    atomic_write(fname, lambda f: f.write(json.dumps(d, indent=1).encode()))
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--recipe', required=True, choices=list(RECIPES))
@@ -156,7 +153,7 @@ def run(r, args, dls, lock, out, started):
                history=histories)
     out.mkdir(parents=True, exist_ok=True)
     fname = out/f'augment_{run_name(args)}.json'
-    write_json(fname, res)
+    save_json(res, fname)
     print(f"wrote {fname}", flush=True)
 
 if __name__ == '__main__': main()

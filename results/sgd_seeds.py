@@ -14,7 +14,7 @@ the CPU fast path (bf16 autocast + channels-last, what `miniai-fmnist` uses). Ba
 Writes results/sgd_seeds.json (atomically) after every run, so an interrupted sweep keeps what it measured.
 """
 from __future__ import annotations
-import argparse, fcntl, json, os, platform, time
+import argparse, fcntl, os, platform, time
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -25,7 +25,8 @@ from torch import nn, optim
 from torch.optim import lr_scheduler
 from torcheval.metrics import MulticlassAccuracy
 
-from miniai.datasets import fmnist_dls, atomic_write
+from miniai.datasets import fmnist_dls
+from miniai.fmnist import save_json
 from miniai.learner import TrainLearner, MetricsCB, DeviceCB
 from miniai.activations import set_seed
 from miniai.conv import conv
@@ -79,7 +80,7 @@ def main(argv=None):
                 acc = fit_one(dls, v, seed)
                 res['runs'].append(dict(variant=v, precision=VARIANTS[v][1], seed=seed, accuracy=acc, seconds=time.time() - t0))
                 res['finished'] = datetime.now(timezone.utc).isoformat(timespec='seconds')
-                atomic_write(out, lambda f: f.write(json.dumps(res, indent=1).encode()))
+                save_json(res, out)
                 print(f"{v:12s} seed {seed:3d}: {acc:.2%}  ({time.time() - t0:.0f}s)", flush=True)
 
 if __name__ == '__main__': main()
