@@ -74,7 +74,7 @@ def describe(r) -> str:
         [f"crop (padding {r['aug']['padding']}) + flip"] + [k for k in ('erase', 'copy') if r['aug'].get(k)])
     if r['drop']: aug += f", dropout {r['drop']}" + (f" (and Dropout2d {r['drop_stem']} after the first block)" if r.get('drop_stem') else '')
     elif r['aug'] is None: aug += ', no dropout'
-    if r.get('precision', 'auto') != 'auto': aug += f", {r['precision']}"
+    if r['precision'] != 'auto': aug += f", {r['precision']}"
     return aug
 
 def train_one(r, seed, dls, lock):
@@ -149,7 +149,6 @@ def run(r, args, dls, lock, out, started):
                minutes=secs/60, command=command(args),
                started=started.isoformat(timespec='seconds'), finished=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}",
-               speed=f"accel_cbs({args.precision!r}): " + ('fp32' if args.precision == 'fp32' else 'bf16/fp16 autocast') + ' + channels-last',
                history=histories)
     out.mkdir(parents=True, exist_ok=True)
     fname = out/f'augment_{run_name(args)}.json'
