@@ -14,7 +14,7 @@ the CPU fast path (bf16 autocast + channels-last, what `miniai-fmnist` uses). Ba
 Writes results/sgd_seeds.json (atomically) after every run, so an interrupted sweep keeps what it measured.
 """
 from __future__ import annotations
-import argparse, fcntl, os, platform, time
+import argparse, fcntl, os, platform, shlex, sys, time
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -67,7 +67,8 @@ def main(argv=None):
     p.add_argument('--lock', default='/tmp/miniai-cpu.lock', help="the shared CPU lock, held for the whole sweep")
     args = p.parse_args(argv)
     out = Path(args.out)
-    res = dict(command='python results/sgd_seeds.py', recipe="lesson CNN, bs 1024, AdamW, OneCycleLR max lr 6e-2, 5 epochs",
+    cmd = shlex.join(['python', 'results/sgd_seeds.py', *(sys.argv[1:] if argv is None else argv)])   # as run, options included
+    res = dict(command=cmd, recipe="lesson CNN, bs 1024, AdamW, OneCycleLR max lr 6e-2, 5 epochs",
                lesson='90.6%', started=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}",
                runs=[])
