@@ -1,6 +1,7 @@
 """Shared helpers for the benchmark scripts: output recording, machine description, model choice."""
 import datetime, os, platform, statistics, time
 import torch
+from miniai.datasets import atomic_write
 
 class Report:
     "Print lines as they come and keep them, to write to a file (atomically) at the end."
@@ -8,11 +9,7 @@ class Report:
     def __call__(self, s=''):
         print(s, flush=True); self.lines.append(str(s))
     def write(self, path):
-        if not path: return
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        tmp = f'{path}.tmp'
-        with open(tmp, 'w') as f: f.write('\n'.join(self.lines) + '\n')
-        os.replace(tmp, path)
+        if path: atomic_write(path, lambda f: f.write(('\n'.join(self.lines) + '\n').encode()), mkdir=True)
 
 def machine() -> str:
     "One line describing the machine and software."

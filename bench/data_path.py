@@ -10,6 +10,7 @@ import argparse, os, platform, statistics, time
 import torch
 import torchvision.transforms.functional as TF
 from miniai.datasets import DataLoaders, fmnist_dls, inplace, load_fashion_mnist
+from _common import Report
 
 MEAN, STD = 0.28, 0.35
 
@@ -32,9 +33,7 @@ def main():
     p.add_argument('--num-workers', type=int, default=0)
     p.add_argument('--out', default=None, help='also write the output to this file')
     a = p.parse_args()
-    lines = []
-    def say(s=''):
-        print(s, flush=True); lines.append(s)
+    say = Report()
 
     tds = load_fashion_mnist().with_transform(transformi)
     slow = DataLoaders.from_dd(tds, a.bs, num_workers=a.num_workers).train
@@ -57,9 +56,6 @@ def main():
     for k in res: say(f"{k:26s} best {best[k]:12,.0f} images/s   median {med[k]:12,.0f} images/s")
     slow_k, fast_k = res
     say(f"ratio TensorDL / from_dd: best {best[fast_k] / best[slow_k]:.0f}x, median {med[fast_k] / med[slow_k]:.0f}x")
-    if a.out:
-        tmp = a.out + '.tmp'
-        with open(tmp, 'w') as f: f.write('\n'.join(lines) + '\n')
-        os.replace(tmp, a.out)
+    say.write(a.out)
 
 if __name__ == '__main__': main()

@@ -11,8 +11,9 @@ Usage:
 Extra `miniai-fmnist` options for every recipe go after `--`, e.g. `-- --device cuda` or `-- --n-train 2048`
 (runs with --n-train/--n-valid are marked as subsets in the table).
 """
-import argparse, json, os, shlex, sys
+import argparse, json, shlex, sys
 from pathlib import Path
+from miniai.datasets import atomic_write
 from miniai.fmnist import parse_args, run, summary, save_json
 
 # name: (miniai-fmnist arguments, the lesson's figure for this recipe)
@@ -92,9 +93,7 @@ def report():
                   "Made with the library directly by the scripts that fill the notebooks' results tables (`nbs/07_resnet.ipynb`,",
                   "`nbs/08_augment.ipynb`); same machine, bf16 autocast + channels-last, AdamW with one-cycle, batch size 1024.", "",
                   "| run | test accuracy | time | date | command |", "|---|---|---|---|---|", *other]
-    OUT.mkdir(exist_ok=True)
-    tmp = OUT/'recipes.md.tmp'
-    tmp.write_text('\n'.join(lines) + '\n'); os.replace(tmp, OUT/'recipes.md')
+    atomic_write(OUT/'recipes.md', lambda f: f.write(('\n'.join(lines) + '\n').encode()), mkdir=True)
     print('\n'.join(lines))
 
 def main():
