@@ -16,15 +16,12 @@ from functools import partial
 import torch, torch.nn.functional as F
 from torch import optim
 from miniai.datasets import fmnist_dls
-from miniai.learner import Learner, TrainCB, DeviceCB, MetricsCB
+from miniai.learner import Learner, TrainCB, DeviceCB
 from torcheval.metrics import MulticlassAccuracy, Mean    # after miniai.learner, which silences its import warnings
-from miniai.sgd import BatchSchedCB, OneCycleSched
-from miniai.accel import accel_cbs, auto_dtype
-from miniai.fmnist import get_model, MODELS
+import miniai.sgd  # noqa: F401  (adds Learner.fit_one_cycle)
+from miniai.accel import accel_cbs, std_cbs, auto_dtype
+from miniai.augment import create_model, MODELS
 from _common import Report, header
-
-class _Quiet(MetricsCB):
-    def _log(self, d): pass
 
 def loop_fit(model, dl, lr, dtype, cl, full):
     "A plain PyTorch training loop over `dl`; `full` adds a one-cycle schedule and accuracy/loss tracking."
@@ -47,13 +44,13 @@ def loop_fit(model, dl, lr, dtype, cl, full):
     if full: acc.compute(), mean.compute()
 
 def learner_fit(learn, full, lr):
-    cbs = [BatchSchedCB(partial(OneCycleSched, max_lr=lr, total_steps=len(learn.dls.train))),
-           _Quiet(accuracy=MulticlassAccuracy())] if full else []
-    learn.fit(1, valid=False, cbs=cbs)
+    "The bare Learner fits plainly; the full one as every training run does: `std_cbs` and `fit_one_cycle`."
+    if full: learn.fit_one_cycle(1, lr, valid=False)
+    else: learn.fit(1, valid=False)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--model', choices=MODELS, default='resnet')
+    p.add_argument('--model', choices=list(MODELS), default='resnet')
     p.add_argument('--rounds', type=int, default=10)
     p.add_argument('--batches', type=int, default=4, help='training batches per timed run')
     p.add_argument('--bs', type=int, default=1024)
@@ -69,15 +66,16 @@ def main():
     dls.train.shuffle = False                  # the same batches in the same order for every run
     n = a.bs * a.batches
     torch.manual_seed(0)
-    model0 = get_model(a.model)
+    model0 = create_model(a.model)
     variants, models = {}, {}
     state0 = copy.deepcopy(model0.state_dict())
     for prec, dtype, cl in (('fp32', torch.float32, False), ('fast', fast_dtype, True)):
         for full in (False, True):
             tag = f"{prec} {'full' if full else 'bare'}"
             m_loop, m_learn = copy.deepcopy(model0), copy.deepcopy(model0)
-            learn = Learner(m_learn, dls, F.cross_entropy, lr=a.lr, opt_func=optim.AdamW,
-                            cbs=[TrainCB(), DeviceCB('cpu'), *accel_cbs('fp32' if prec == 'fp32' else 'auto', cl)])
+            p = 'fp32' if prec == 'fp32' else 'auto'
+            cbs = std_cbs('cpu', p, cl, progress=False) if full else [TrainCB(), DeviceCB('cpu'), *accel_cbs(p, cl)]
+            learn = Learner(m_learn, dls, F.cross_entropy, lr=a.lr, opt_func=optim.AdamW, cbs=cbs)
             variants[f'{tag} loop'] = partial(loop_fit, m_loop, dls.train, a.lr, dtype, cl, full)
             variants[f'{tag} Learner'] = partial(learner_fit, learn, full, a.lr)
             models[f'{tag} loop'], models[f'{tag} Learner'] = m_loop, m_learn

@@ -12,12 +12,12 @@ from torch import optim
 from miniai.datasets import fmnist_dls
 from miniai.learner import Learner, TrainCB, DeviceCB
 from miniai.accel import accel_cbs, auto_dtype
-from miniai.fmnist import get_model, MODELS
+from miniai.augment import create_model, MODELS
 from _common import Report, header, summarise, time_rounds
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--model', choices=MODELS, default='resnet')
+    p.add_argument('--model', choices=list(MODELS), default='resnet')
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--batches', type=int, default=8, help='training batches per timed run')
     p.add_argument('--bs', type=int, default=1024)
@@ -33,7 +33,7 @@ def main():
     dls = fmnist_dls(a.bs, n_train=a.bs * a.batches, n_valid=a.bs, seed=0, device=a.device)
     n = a.bs * a.batches
     torch.manual_seed(0)
-    model0 = get_model(a.model)
+    model0 = create_model(a.model)
     configs = {'fp32 (naive)': ('fp32', False, False), 'fp32 + channels-last': ('fp32', True, False),
                f'{fast}': ('auto', False, False), f'{fast} + channels-last': ('auto', True, False)}
     if a.compile: configs[f'{fast} + channels-last + compile'] = ('auto', True, True)

@@ -5,13 +5,15 @@
 # %% ../nbs/09_accel.ipynb #77799b07
 from __future__ import annotations
 from functools import partial
+import fastcore.all as fc
 import torch
 from torch import nn
 from .conv import def_device
-from .learner import Callback
+from .learner import Callback, Order, TrainCB, DeviceCB, MetricsCB, ProgressCB
+from torcheval.metrics import MulticlassAccuracy   # after miniai.learner, which silences its import warnings
 
 # %% auto #0
-__all__ = ['as_dtype', 'cpu_bf16_fast', 'auto_dtype', 'MixedPrecisionCB', 'ChannelsLastCB', 'CompileCB', 'accel_cbs']
+__all__ = ['as_dtype', 'cpu_bf16_fast', 'auto_dtype', 'MixedPrecisionCB', 'ChannelsLastCB', 'CompileCB', 'accel_cbs', 'std_cbs']
 
 # %% ../nbs/09_accel.ipynb #40eb0756
 _DTYPES = {'fp32': torch.float32, 'float32': torch.float32, 'bf16': torch.bfloat16, 'bfloat16': torch.bfloat16,
@@ -46,7 +48,7 @@ def _model_device(model) -> torch.device:
 
 class MixedPrecisionCB(Callback):
     "Autocast forward pass and loss to `dtype` (None/'auto': what `device` does well); fp16 adds a `GradScaler`."
-    order = 100
+    order = Order.MIXED_PRECISION
     def __init__(self, dtype=None, device=None):
         self.dtype = None if dtype in (None, 'auto') else as_dtype(dtype)
         self.device, self.ctx, self.scaler = device, None, None
@@ -90,7 +92,7 @@ def _channels_last(x):
 
 class ChannelsLastCB(Callback):
     "Keep the model's weights and the batch's first `n_inp` (4-d) items in `torch.channels_last` memory format."
-    order = MixedPrecisionCB.order - 1
+    order = Order.CHANNELS_LAST
     def __init__(self, n_inp=1): self.n_inp = n_inp
     def before_fit(self, learn): learn.model.to(memory_format=torch.channels_last)
     def before_batch(self, learn):
@@ -100,7 +102,7 @@ class ChannelsLastCB(Callback):
 # %% ../nbs/09_accel.ipynb #e8206c1b
 class CompileCB(Callback):
     "`torch.compile(model, **kwargs)` for the fit; the original module is put back afterwards."
-    order = MixedPrecisionCB.order + 1
+    order = Order.COMPILE
     def __init__(self, **kwargs): self.kwargs, self.orig = kwargs, None
     def before_fit(self, learn):
         self.orig = learn.model
@@ -116,3 +118,11 @@ def accel_cbs(precision='auto', channels_last=True, compile=False, device=None, 
     if channels_last: cbs.append(ChannelsLastCB())
     if compile: cbs.append(CompileCB(**compile_kwargs))
     return cbs
+
+# %% ../nbs/09_accel.ipynb #6579dd60
+def std_cbs(device=None, precision='auto', channels_last:bool=True, compile:bool=False, progress:bool=True, train_cb=None) -> list:
+    "Training step (`train_cb`, default `TrainCB()`), `DeviceCB`, accuracy and loss, progress bars (or silence), and `accel_cbs`."
+    dev = def_device if device is None else device
+    metrics = MetricsCB(accuracy=MulticlassAccuracy(), **({} if progress else {'log': fc.noop}))
+    return [train_cb or TrainCB(), DeviceCB(dev), metrics, *([ProgressCB()] if progress else []),
+            *accel_cbs(precision, channels_last, compile, dev)]

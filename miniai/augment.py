@@ -6,6 +6,7 @@
 from __future__ import annotations
 import random
 from functools import partial
+from collections import namedtuple
 from pathlib import Path
 import fastcore.all as fc
 from fastcore.basics import patch
@@ -19,10 +20,10 @@ from .init import *
 from .resnet import *
 
 # %% auto #0
-__all__ = ['tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip', 'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb',
-           'FirstBatchCB', 'save_model', 'load_model', 'CapturePreds', 'accuracy', 'rand_blocks', 'block_masks',
+__all__ = ['ModelSpec', 'MODELS', 'tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip', 'RandCropFlip',
+           'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'CapturePreds', 'accuracy', 'rand_blocks', 'block_masks',
            'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy', 'RandCopy', 'ensemble_preds',
-           'add_dropout', 'get_dropout_resnet', 'TTD_CB']
+           'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
 
 # %% ../nbs/08_augment.ipynb #f85b1094
 def tfm_batch(b, tfm_x=fc.noop, tfm_y=fc.noop):
@@ -122,7 +123,7 @@ def tta_cb(tfm=hflip):
 # %% ../nbs/08_augment.ipynb #8c190bf1
 class FirstBatchCB(Callback):
     "Stop the fit once the first batch has been through every other callback's `before_batch`."
-    order = 1000
+    order = Order.LAST
     def before_batch(self, learn): raise CancelFitException()
 
 @patch
@@ -133,17 +134,6 @@ def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
     try: self.fit(1, valid=False, cbs=[FirstBatchCB()] + fc.L(cbs))
     finally: self.model.train(training)
     show_images(to_cpu(self.batch[0][:max_n]), **kwargs)
-
-# %% ../nbs/08_augment.ipynb #f877c29f
-def save_model(model, fname):
-    "Save `model`'s `state_dict` to `fname` atomically (write a temporary file, then rename)."
-    return atomic_write(fname, partial(torch.save, model.state_dict()), mkdir=True)
-
-def load_model(model, fname, device='cpu'):
-    "Load the `state_dict` saved in `fname` into `model` (same architecture) and return `model`."
-    if not Path(fname).is_file(): raise FileNotFoundError(f"no saved model at {fname}: save one with `save_model(model, fname)`")
-    model.load_state_dict(torch.load(fname, map_location=device, weights_only=True))
-    return model
 
 # %% ../nbs/08_augment.ipynb #37dec43e
 class CapturePreds(Callback):
@@ -275,15 +265,36 @@ def add_dropout(model:nn.Sequential, p:float=0.1):
     if not idx: raise ValueError("add_dropout: the model has no top-level nn.Linear to put dropout before")
     return _insert(model, idx[-1], nn.Dropout(p))
 
-@fc.delegates(get_resnet)
-def get_dropout_resnet(p:float=0.1, arch=None, p_stem:float=0., **kwargs):
-    "`arch(**kwargs)` (default `get_resnet`) with `nn.Dropout(p)` before its last linear layer, and `nn.Dropout2d(p_stem)` after its first block if `p_stem`."
-    model = add_dropout((arch or get_resnet)(**kwargs), p)
-    return _insert(model, 1, nn.Dropout2d(p_stem)) if p_stem else model
-
 # %% ../nbs/08_augment.ipynb #a2dc4a3a
 class TTD_CB(Callback):
     "Test-time dropout: keep the model's dropout modules in training mode during validation."
     def before_epoch(self, learn):
         if learn.training: return
         learn.model.apply(lambda m: m.train() if isinstance(m, nn.modules.dropout._DropoutNd) else None)
+
+# %% ../nbs/08_augment.ipynb #f641d7cb
+ModelSpec = namedtuple('ModelSpec', 'build desc lr')
+
+def get_cnn():
+    "The lesson's CNN (1→8→16→32→64, stride 2, then a conv to 10) with `act_gr`, BatchNorm and Kaiming init."
+    return get_model(act=act_gr, norm=nn.BatchNorm2d).apply(partial(init_weights, leaky=0.1))
+
+MODELS = {
+    'cnn':            ModelSpec(get_cnn, "the lesson's CNN (1→8…64, stride 2)", 6e-2),
+    'cnn-deeper':     ModelSpec(get_cnn_deeper, 'deeper CNN (stride-1 first conv, 8…128)', 6e-2),
+    'resnet':         ModelSpec(get_resnet, "the lesson's ResNet (8…256)", 2e-2),
+    'wide':           ModelSpec(get_wide_resnet, 'wider ResNet (5×5 first block, 16…512)', 2e-2),
+    'pooled':         ModelSpec(partial(get_pooled_resnet, extra=False), 'ResNet with global average pooling (16…256)', 2e-2),
+    'pooled-512':     ModelSpec(partial(get_pooled_resnet, extra=True), 'pooled ResNet + stride-1 256→512 block', 2e-2),
+    'pooled-stem':    ModelSpec(get_pooled_resnet_conv_stem, 'pooled ResNet with a conv stem (no first ResBlock)', 2e-2),
+    'timm-resnet18d': ModelSpec(get_timm_resnet18d, "timm's resnet18d (no pretrained weights)", 2e-2),
+}
+
+def create_model(name:str, p:float=0., p_stem:float=0.) -> nn.Module:
+    "A fresh model `name` (a key of `MODELS`), with `Dropout(p)` before its last linear layer and `Dropout2d(p_stem)` after its first block."
+    if name not in MODELS: raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}")
+    for nm, v in (('p', p), ('p_stem', p_stem)):
+        if not 0 <= v < 1: raise ValueError(f"dropout {nm} must be in [0, 1), got {v}")
+    model = MODELS[name].build()
+    if p: model = add_dropout(model, p)
+    return _insert(model, 1, nn.Dropout2d(p_stem)) if p_stem else model

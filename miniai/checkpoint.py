@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_checkpoint.ipynb #547d267f
 from __future__ import annotations
-import copy, math, os, random, sys, tempfile, warnings
+import copy, json, math, os, random, sys, tempfile, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np
@@ -14,12 +14,15 @@ import torch
 from torch import nn
 from .learner import *
 from .datasets import atomic_write
+from .sgd import BaseSchedCB
+from .augment import create_model
 
 # %% auto #0
-__all__ = ['CKPT_VERSION', 'save_atomic', 'dl_generators', 'get_rng_states', 'set_rng_states', 'CheckpointError',
+__all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'save_atomic', 'dl_generators', 'get_rng_states', 'set_rng_states', 'CheckpointError',
            'CheckpointMismatchError', 'bare_model', 'sched_of', 'sched_cbs', 'is_main_process', 'checkpoint_state',
-           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'NonFiniteLossError',
-           'TerminateOnNaNCB', 'BatchError', 'first_layer', 'input_hint', 'CheckBatchCB']
+           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'ModelFileError',
+           'save_model', 'read_model_file', 'load_model', 'NonFiniteLossError', 'TerminateOnNaNCB', 'BatchError',
+           'first_layer', 'input_hint', 'CheckBatchCB']
 
 # %% ../nbs/10_checkpoint.ipynb #ff993e5f
 def save_atomic(obj, path) -> Path:
@@ -75,10 +78,9 @@ def bare_model(model:nn.Module) -> nn.Module:
         else: return model
 
 def sched_of(cb):
-    "The scheduler a callback holds in `.schedo` (like `BaseSchedCB`) or `.sched`, if it has state dicts; else `None`."
-    for attr in ('schedo', 'sched'):
-        o = getattr(cb, attr, None)
-        if o is not None and not isinstance(o, type) and hasattr(o, 'state_dict') and hasattr(o, 'load_state_dict'): return o
+    "The scheduler a `BaseSchedCB` (or a child, like `BatchSchedCB`) built for the fit, if it has state dicts; else `None`."
+    o = getattr(cb, 'schedo', None) if isinstance(cb, BaseSchedCB) else None
+    return o if hasattr(o, 'state_dict') and hasattr(o, 'load_state_dict') else None
 
 def sched_cbs(learn) -> list:
     "The callbacks of `learn` holding a scheduler, in the order they run."
@@ -123,7 +125,7 @@ def check_writable(path, what='checkpoint', example='checkpoint.pt') -> Path:
 # %% ../nbs/10_checkpoint.ipynb #b53d65c2
 class CheckpointCB(Callback):
     "Save the fit's state (`checkpoint_state`) atomically to `path` at the end of every `every`-th epoch and the last."
-    order = 100
+    order = Order.CHECKPOINT
     def __init__(self, path, every:int=1):
         if not isinstance(every, int) or every < 1: raise ValueError(f"`every` must be a positive integer, got {every!r}")
         self.path, self.every, self.due = Path(path).expanduser(), every, None
@@ -197,7 +199,7 @@ def _opt_load(opt, state, path):
 
 class ResumeCB(Callback):
     "Resume the fit saved at `path` by `CheckpointCB`: weights, epoch, optimiser, schedulers, metrics and RNG states."
-    order = -20
+    order = Order.RESUME
     def __init__(self, path): self.path, self.pending = Path(path).expanduser(), None
 
     def before_fit(self, learn):
@@ -244,6 +246,52 @@ def resume(self:Learner, path, n_epochs:int|None=None, cbs=None, **kwargs):
     if n_epochs is None: n_epochs = read_checkpoint(path)['n_epochs']
     self.fit(n_epochs, cbs=[ResumeCB(path)] + list(fc.L(cbs)), **kwargs)
 
+# %% ../nbs/10_checkpoint.ipynb #84d65dcc
+class ModelFileError(CheckpointError):
+    "A model file could not be read or used."
+
+MODEL_FORMAT = 1
+
+def save_model(path, models, **meta) -> Path:
+    "Save `models` (a model, or an ensemble's list) to `path` as safetensors, with `meta` as JSON (`model=` names its `MODELS` entry)."
+    from safetensors.torch import save
+    ms = list(models) if isinstance(models, (list, tuple)) else [models]
+    tensors = {f'{i}.{k}': v.detach().cpu().contiguous() for i, m in enumerate(ms) for k, v in bare_model(m).state_dict().items()}
+    data = save(tensors, metadata={'miniai': json.dumps({'format': MODEL_FORMAT, 'n_models': len(ms), **meta})})
+    return atomic_write(path, lambda f: f.write(data), mkdir=True)
+
+# %% ../nbs/10_checkpoint.ipynb #8d0ec780
+def read_model_file(path) -> tuple:
+    "The metadata and the tensors (on the CPU) of the model file at `path`; a `ModelFileError` saying what's wrong if it isn't one."
+    path = Path(path).expanduser()
+    if not path.is_file(): raise ModelFileError(f"No model file at {path}: save one with `miniai-fmnist --save {path}` (or `save_model`).")
+    from safetensors import safe_open
+    try:
+        with safe_open(str(path), 'pt') as f: meta, tensors = f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys()}
+    except Exception as e:
+        raise ModelFileError(f"Can't read the model file {path} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}): "
+                             "it is damaged or not a safetensors file. Save the model again.") from e
+    if 'miniai' not in meta:
+        raise ModelFileError(f"{path} is a safetensors file but not a miniai model file (its metadata has no 'miniai' entry): "
+                             "load its tensors with `safetensors.torch.load_file`.")
+    info = json.loads(meta['miniai'])
+    if info.get('format', 0) > MODEL_FORMAT:
+        raise ModelFileError(f"{path} was written by a newer miniai (model format {info['format']}, this one reads {MODEL_FORMAT}): upgrade miniai.")
+    return info, tensors
+
+def load_model(path, device='cpu') -> tuple:
+    "The models saved at `path` (a list: one per ensemble member), rebuilt with `create_model`, in eval mode on `device`; and the metadata."
+    info, tensors = read_model_file(path)
+    models = []
+    for i in range(info['n_models']):
+        try: m = create_model(info['model'], **info.get('model_opts', {}))
+        except (ValueError, KeyError, TypeError) as e:
+            raise ModelFileError(f"{path} holds a model this miniai can't build ({type(e).__name__}: {e}): upgrade miniai.") from e
+        pre = f'{i}.'
+        load_model_state(m, {k[len(pre):]: v for k, v in tensors.items() if k.startswith(pre)}, f"The model file {path}", info['model'])
+        models.append(m.to(device).eval())
+    return models, info
+
 # %% ../nbs/10_checkpoint.ipynb #359cfe05
 def _world() -> int:
     import torch.distributed as dist
@@ -254,7 +302,7 @@ class NonFiniteLossError(FloatingPointError):
 
 class TerminateOnNaNCB(Callback):
     "Stop the fit when the loss is NaN or infinite, before its backward pass, naming the epoch and batch."
-    order = -5
+    order = Order.NAN_GUARD
     def __init__(self, error:bool=True): self.error = error
 
     def after_loss(self, learn):
@@ -330,7 +378,7 @@ def _loss_hint(learn, preds, targets) -> str:
 
 class CheckBatchCB(Callback):
     "Turn errors from batches the model or loss can't take, and empty data loaders, into `BatchError`s that say what to fix."
-    order = 1000
+    order = Order.LAST
     def __init__(self, n_inp:int=1): self.n_inp, self.hooks, self.failed, self.in_model, self.stage = n_inp, [], None, False, None
 
     def before_fit(self, learn):

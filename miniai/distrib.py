@@ -13,6 +13,7 @@ from accelerate import Accelerator
 from accelerate.utils import DataLoaderConfiguration, broadcast_object_list
 from .learner import *
 from .datasets import TensorDL
+from .accel import ChannelsLastCB
 
 # %% auto #0
 __all__ = ['shard_dl', 'launched_distributed', 'AccelerateCB']
@@ -75,7 +76,7 @@ def _end_distributed():
 
 class _RestoreCB(Callback):
     "Put back what `AccelerateCB` replaced for the fit, after every other callback's `cleanup_fit`, then leave."
-    order = 10_000
+    order = Order.RESTORE
     def __init__(self, model, opt, dls, devices, quiet): fc.store_attr()
     def cleanup_fit(self, learn):
         if self.quiet is not None: self.quiet.__exit__(None, None, None)
@@ -86,7 +87,7 @@ class _RestoreCB(Callback):
 # %% ../nbs/11_distrib.ipynb #9bcfdf4b
 class AccelerateCB(TrainCB):
     "Train data-parallel with Hugging Face Accelerate: sharded batches, metrics gathered, only the main process prints."
-    order = MetricsCB.order - 1
+    order = Order.EARLY
     def __init__(self, n_inp:int=1, mixed_precision:str='no', **kwargs):
         super().__init__(n_inp)
         kwargs.setdefault('dataloader_config', DataLoaderConfiguration(split_batches=True))
@@ -126,7 +127,7 @@ class AccelerateCB(TrainCB):
         if quiet is not None: quiet.__enter__()
         learn.cbs.append(_RestoreCB(learn.model, learn.opt, learn.dls, devices, quiet))
         for cb, _ in devices: cb.device = self.acc.device
-        if any(type(cb).__name__ == 'ChannelsLastCB' for cb in learn.cbs):     # convert before DDP makes its buffers
+        if any(isinstance(cb, ChannelsLastCB) for cb in learn.cbs):     # convert before DDP makes its buffers
             learn.model.to(memory_format=torch.channels_last)
         learn.model, learn.opt = self.acc.prepare(learn.model, learn.opt)
         dls = copy.copy(learn.dls)

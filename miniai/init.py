@@ -41,7 +41,7 @@ def clean_mem():
 # %% ../nbs/05_init.ipynb #974e7677
 class BatchTransformCB(Callback):
     "Replace `learn.batch` by `tfm(learn.batch)` before each batch, in training (`on_train`) and/or validation (`on_val`)."
-    order = DeviceCB.order + 1
+    order = Order.LATE
     def __init__(self, tfm, on_train:bool=True, on_val:bool=True): fc.store_attr()
     def before_batch(self, learn):
         if (self.on_train and learn.training) or (self.on_val and not learn.training): learn.batch = self.tfm(learn.batch)

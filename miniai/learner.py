@@ -23,8 +23,8 @@ from fastprogress import progress_bar, master_bar
 from .conv import *
 
 # %% auto #0
-__all__ = ['LRFind', 'CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Callback', 'run_cbs', 'with_cbs',
-           'Learner', 'TrainCB', 'SingleBatchCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
+__all__ = ['LRFind', 'CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Order', 'Callback', 'run_cbs',
+           'with_cbs', 'Learner', 'TrainCB', 'SingleBatchCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
            'MomentumLearner', 'LRFinderCB', 'centred_mean', 'lr_at_min', 'suggest_lr', 'plot_lr_find']
 
 # %% ../nbs/03_learner.ipynb #2a265698
@@ -36,9 +36,15 @@ class CancelEpochException(Exception):
     "Raise in a callback to skip the rest of the current epoch."
 
 # %% ../nbs/03_learner.ipynb #e51826d4
+class Order:
+    "The `order` of the library's callbacks, all in one place: lower runs first; a plain `Callback` has `DEFAULT`."
+    RESUME, NAN_GUARD, EARLY, DEFAULT, LATE = -20, -5, -1, 0, 1
+    CHANNELS_LAST, MIXED_PRECISION, CHECKPOINT, COMPILE = 99, 100, 100, 101
+    LAST, RESTORE = 1000, 10_000
+
 class Callback():
     "Base class for callbacks: define event methods taking the learner, e.g. `def after_batch(self, learn)`."
-    order = 0
+    order = Order.DEFAULT
 
 def run_cbs(cbs, method_nm, learn=None):
     "Call `method_nm(learn)` on each callback in `cbs` that defines it, lowest `order` first."
@@ -151,7 +157,7 @@ class TrainCB(Callback):
 # %% ../nbs/03_learner.ipynb #9470a79c
 class SingleBatchCB(Callback):
     "Stop the fit after the first batch."
-    order = 1
+    order = Order.LATE
     def after_batch(self, learn): raise CancelFitException()
 
 # %% ../nbs/03_learner.ipynb #a7c46698
@@ -164,15 +170,15 @@ class DeviceCB(Callback):
 
 # %% ../nbs/03_learner.ipynb #dce2417f
 class MetricsCB(Callback):
-    "Track torcheval `metrics` and the batch-size-weighted loss; log one row per epoch into `history`."
-    def __init__(self, *ms, **metrics):
+    "Track torcheval `metrics` and the batch-size-weighted loss; one row per epoch into `history` and to `log`."
+    def __init__(self, *ms, log=print, **metrics):
         for o in ms: metrics[type(o).__name__] = o
+        self._log = log                  # where each epoch's row goes: `print`, or e.g. `fc.noop` for none
         self.metrics = metrics
         self.all_metrics = copy.copy(metrics)
         self.all_metrics['loss'] = self.loss = Mean()
         self.history = []
 
-    def _log(self, d): print(d)
     def before_fit(self, learn): learn.metrics = self; self.history = []
     def before_epoch(self, learn): [o.reset() for o in self.all_metrics.values()]
 
@@ -196,7 +202,7 @@ def _is_interactive():
 
 class ProgressCB(Callback):
     "Progress bars over epochs and batches, a metrics table, and (`plot=True`) a live loss plot."
-    order = MetricsCB.order + 1
+    order = Order.LATE
     def __init__(self, plot=False, update_every=10): self.plot, self.update_every = plot, update_every
 
     def before_fit(self, learn):

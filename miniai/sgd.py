@@ -5,7 +5,9 @@
 # %% ../nbs/06_sgd.ipynb #e28b6dfb
 from __future__ import annotations
 import math, copy
+from functools import partial
 import fastcore.all as fc
+from fastcore.basics import patch
 import torch
 import matplotlib.pyplot as plt
 from .learner import *
@@ -125,7 +127,7 @@ class HasLearnCB(Callback):
 # %% ../nbs/06_sgd.ipynb #10d585b4
 class RecorderCB(Callback):
     "Record `fn(self)` for each `name=fn` after every training batch (`self.pg` is the first param group)."
-    order = -1
+    order = Order.EARLY
     def __init__(self, **name_to_fn): self.name_to_fn = name_to_fn
     def before_fit(self, learn):
         self.recs = {k: [] for k in self.name_to_fn}
@@ -295,6 +297,15 @@ class OneCycleSched(LRSched):
                     break
                 start = end
         return lrs
+
+# %% ../nbs/06_sgd.ipynb #37d5c02b
+@patch
+def fit_one_cycle(self:Learner, n_epochs:int, lr_max:float|None=None, cbs=None, train:bool=True, valid:bool=True, **kwargs):
+    "Fit `n_epochs` with `OneCycleSched` up to `lr_max` (default: the learner's `lr`), stepped after each training batch."
+    if not isinstance(n_epochs, int) or n_epochs < 1: raise ValueError(f"n_epochs must be a positive integer, got {n_epochs!r}")
+    lr_max = self.lr if lr_max is None else lr_max
+    sched = partial(OneCycleSched, max_lr=lr_max, total_steps=n_epochs * len(self.dls.train), **kwargs)
+    self.fit(n_epochs, train=train, valid=valid, cbs=[BatchSchedCB(sched), *fc.L(cbs)], lr=lr_max)
 
 # %% ../nbs/06_sgd.ipynb #289bda7a
 class AutoAnnealCB(Callback):
