@@ -1,7 +1,7 @@
 """Shared helpers for the benchmark scripts: output recording, machine description, model choice."""
 import datetime, os, platform, statistics, time
 import torch
-from miniai.datasets import atomic_write
+from miniai.files import atomic_write
 
 class Report:
     "Print lines as they come and keep them, to write to a file (atomically) at the end."

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 import torch
 from torch import nn
 from .learner import *
-from .datasets import atomic_write
+from .files import atomic_write
 from .sgd import BaseSchedCB
 from .augment import create_model
 
@@ -21,8 +21,7 @@ from .augment import create_model
 __all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'save_atomic', 'dl_generators', 'get_rng_states', 'set_rng_states', 'CheckpointError',
            'CheckpointMismatchError', 'bare_model', 'sched_of', 'sched_cbs', 'is_main_process', 'checkpoint_state',
            'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'ModelFileError',
-           'save_model', 'read_model_file', 'load_model', 'NonFiniteLossError', 'TerminateOnNaNCB', 'BatchError',
-           'first_layer', 'input_hint', 'CheckBatchCB']
+           'save_model', 'read_model_file', 'load_model']
 
 # %% ../nbs/10_checkpoint.ipynb #ff993e5f
 def save_atomic(obj, path) -> Path:
@@ -291,140 +290,3 @@ def load_model(path, device='cpu') -> tuple:
         load_model_state(m, {k[len(pre):]: v for k, v in tensors.items() if k.startswith(pre)}, f"The model file {path}", info['model'])
         models.append(m.to(device).eval())
     return models, info
-
-# %% ../nbs/10_checkpoint.ipynb #359cfe05
-def _world() -> int:
-    import torch.distributed as dist
-    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
-
-class NonFiniteLossError(FloatingPointError):
-    "Training produced a NaN or infinite loss."
-
-class TerminateOnNaNCB(Callback):
-    "Stop the fit when the loss is NaN or infinite, before its backward pass, naming the epoch and batch."
-    order = Order.NAN_GUARD
-    def __init__(self, error:bool=True): self.error = error
-
-    def after_loss(self, learn):
-        loss = learn.loss.detach()
-        ok = torch.isfinite(loss).all()
-        if _world() > 1:                                  # all processes stop together, or the others would wait forever
-            import torch.distributed as dist
-            ok = ok.float(); dist.all_reduce(ok, op=dist.ReduceOp.MIN)
-        if bool(ok): return
-        n = len(learn.dl) if hasattr(learn.dl, '__len__') else '?'
-        phase = 'training' if learn.training else 'validation'
-        where = (f"epoch {learn.epoch+1} of {learn.n_epochs}, {phase} batch {learn.iter+1} of {n} "
-                 f"(learn.epoch={learn.epoch}, learn.iter={learn.iter})")
-        val = loss.float().mean().item()
-        learn.nonfinite = {'epoch': learn.epoch, 'iter': learn.iter, 'training': learn.training, 'loss': val}
-        what = f"The loss is {val}" if not math.isfinite(val) else "Another process's loss is not finite"
-        msg = (f"{what} at {where}; training stopped before this batch's update, so the "
-               "weights are those after the previous batch. Usual causes: a learning rate too high (try `learn.lr_find()` "
-               "or a lower `lr`), NaN or infinite values in the inputs (check the data), or float16 overflow (use bf16, "
-               "or a gradient scaler).")
-        if self.error: raise NonFiniteLossError(msg)
-        warnings.warn(msg)
-        raise CancelFitException()
-
-# %% ../nbs/10_checkpoint.ipynb #17da2bcf
-class BatchError(ValueError):
-    "A batch the model or the loss function can't take, or a data loader without batches."
-
-def _desc(o) -> str:
-    "Short description of a batch element: shape and dtype of a tensor, else its type."
-    if isinstance(o, torch.Tensor): return f"tensor of shape {tuple(o.shape)} and dtype {o.dtype}"
-    if isinstance(o, (list, tuple)): return f"{type(o).__name__} of {len(o)} [" + ', '.join(_desc(x) for x in o[:3]) + (', ...' if len(o) > 3 else '') + ']'
-    return type(o).__name__
-
-def first_layer(model:nn.Module):
-    "The first module (in definition order) with a `weight`: usually the layer the input meets first."
-    return next((m for m in model.modules() if isinstance(getattr(m, 'weight', None), torch.Tensor)), None)
-
-# %% ../nbs/10_checkpoint.ipynb #4cc1f065
-def input_hint(x, model:nn.Module) -> str:
-    "What's probably wrong with input `x` for `model`, and how to fix it."
-    layer = first_layer(model)
-    if not isinstance(x, torch.Tensor) or layer is None: return "check what the model's forward expects"
-    wdt, name = layer.weight.dtype, type(layer).__name__
-    if not x.is_floating_point() and not isinstance(layer, nn.Embedding):
-        return (f"the inputs are {x.dtype} but the model's weights are {wdt}: convert them to float, e.g. `xb.float()/255` "
-                "then normalise, in the data loader or a batch transform")
-    if x.is_floating_point() and x.dtype != wdt:
-        return f"the inputs are {x.dtype} but the model's weights are {wdt}: use `xb.to({wdt})` (or `model.to({x.dtype})`)"
-    if isinstance(layer, nn.modules.conv._ConvNd):
-        nd, c = len(layer.kernel_size), layer.in_channels
-        want = f"the first layer, {name}({c}, {layer.out_channels}), wants (N, {c}, {['L', 'H, W', 'D, H, W'][nd-1]})"
-        if x.ndim == nd + 1 and c == 1: return f"{want} but the batch has no channel dimension: add it with `xb[:, None]` (or `xb.unsqueeze(1)`)"
-        if x.ndim == nd + 2 and x.shape[1] != c and x.shape[-1] == c:
-            return f"{want} but the batch is channels-last, {tuple(x.shape)}: use `xb.permute(0, {nd+1}, {', '.join(str(i) for i in range(1, nd+1))})`"
-        if x.ndim == nd + 2 and x.shape[1] != c: return f"{want} but the batch has {x.shape[1]} channels: give the first layer {x.shape[1]} input channels, or fix the data"
-        return f"{want}, a {nd+2}-d batch, but it got {x.ndim} dimensions {tuple(x.shape)}"
-    if isinstance(layer, nn.Linear) and x.shape[-1] != layer.in_features:
-        if x.ndim > 2 and math.prod(x.shape[1:]) == layer.in_features:
-            return f"the first layer, Linear({layer.in_features}, {layer.out_features}), wants (N, {layer.in_features}): flatten the images with `xb.flatten(1)` or start the model with `nn.Flatten()`"
-        return f"the first layer, Linear({layer.in_features}, {layer.out_features}), wants {layer.in_features} features but the batch's last dimension has {x.shape[-1]}"
-    return f"check the batch against what the first layer ({name}) expects"
-
-# %% ../nbs/10_checkpoint.ipynb #bf7e2114
-def _loss_hint(learn, preds, targets) -> str:
-    lf = getattr(learn.loss_func, '__name__', type(learn.loss_func).__name__)
-    t = targets[0] if targets else None
-    if 'cross_entropy' in lf.lower() or 'CrossEntropy' in lf or 'nll' in lf.lower():
-        return (f"{lf} wants predictions (N, C) of float logits and targets (N,) of class indices (int64) or (N, C) of "
-                f"probabilities: check the labels' type{' (use `yb.long()`)' if isinstance(t, torch.Tensor) and not t.is_floating_point() and t.dtype != torch.long else ''}"
-                " and the number of classes the model outputs")
-    return f"check that {lf} matches the model's output and the targets (shapes, dtypes, number of classes)"
-
-class CheckBatchCB(Callback):
-    "Turn errors from batches the model or loss can't take, and empty data loaders, into `BatchError`s that say what to fix."
-    order = Order.LAST
-    def __init__(self, n_inp:int=1): self.n_inp, self.hooks, self.failed, self.in_model, self.stage = n_inp, [], None, False, None
-
-    def before_fit(self, learn):
-        self.failed, self.in_model, self.stage = None, False, None
-        for nm in ('train', 'valid'):
-            dl = getattr(getattr(learn, 'dls', None), nm, None)
-            if dl is not None and hasattr(dl, '__len__') and len(dl) == 0: raise BatchError(self._empty(nm))
-        model = bare_model(learn.model)
-        self.hooks = [model.register_forward_pre_hook(self._pre), model.register_forward_hook(self._post)]
-
-    def _empty(self, nm):
-        return (f"The {'training' if nm == 'train' else 'validation'} data loader `dls.{nm}` has no batches: its data set is "
-                "empty, or has fewer items than the batch size with `drop_last=True`. Check the data (and any subset "
-                "size such as `n_train`), or use a smaller batch size.")
-
-    def _pre(self, mod, args): self.in_model, self.inp = True, args
-    def _post(self, mod, args, out): self.in_model = False
-    def before_epoch(self, learn): self.n = 0
-    def before_batch(self, learn): self.n += 1; self.stage = 'batch'
-    def after_predict(self, learn): self.stage = 'loss'
-    def after_loss(self, learn): self.stage = 'backward'
-
-    def after_epoch(self, learn):
-        if self.n == 0: raise BatchError(self._empty('train' if learn.training else 'valid'))
-
-    def cleanup_batch(self, learn):
-        exc = sys.exc_info()[1]
-        if self.failed is None and isinstance(exc, (RuntimeError, TypeError, ValueError, IndexError)) and not isinstance(exc, BatchError):
-            stage = 'model' if self.in_model else self.stage
-            if stage in ('model', 'loss'): self.failed = (exc, stage, learn.epoch, learn.iter, learn.training, learn.batch)
-        self.in_model, self.stage = False, None
-
-    def cleanup_fit(self, learn):
-        for h in self.hooks: h.remove()
-        self.hooks = []
-        failed, self.failed = self.failed, None
-        if failed is None or sys.exc_info()[1] is not failed[0]: return
-        exc, stage, epoch, it, training, batch = failed
-        where = f"epoch {epoch+1}, {'training' if training else 'validation'} batch {it+1}"
-        orig = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        if stage == 'model':
-            x = self.inp[0] if len(self.inp) == 1 else self.inp
-            raise BatchError(f"The model can't take the batch at {where}: its input is a {_desc(x)}; "
-                             f"{input_hint(x, bare_model(learn.model))}. (The model raised {orig})") from exc
-        preds = getattr(learn, 'preds', None)
-        targets = tuple(batch[self.n_inp:]) if isinstance(batch, (list, tuple)) else ()
-        raise BatchError(f"The loss function can't take the batch at {where}: predictions are a {_desc(preds)}, targets "
-                         f"{_desc(targets[0] if len(targets) == 1 else targets)}; {_loss_hint(learn, preds, targets)}. "
-                         f"(It raised {orig})") from exc

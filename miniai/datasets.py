@@ -15,12 +15,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, default_collate
+from .files import atomic_write
 
 # %% auto #0
 __all__ = ['FMNIST_CLASSES', 'FMNIST_FILES', 'FMNIST_SIZES', 'SYSTEM_DIRS', 'HOW_TO_GET', 'FashionMNISTError',
-           'FashionMNISTNotFound', 'read_idx', 'atomic_write', 'write_idx', 'user_cache_dir', 'fmnist_places',
-           'find_fmnist', 'fmnist_tensors', 'disk_cached', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid',
-           'show_images', 'collate_dict', 'inplace', 'get_dls', 'DataLoaders', 'TensorDL', 'fmnist_dls']
+           'FashionMNISTNotFound', 'read_idx', 'write_idx', 'user_cache_dir', 'fmnist_places', 'find_fmnist',
+           'fmnist_tensors', 'disk_cached', 'load_fashion_mnist', 'show_image', 'subplots', 'get_grid', 'show_images',
+           'collate_dict', 'inplace', 'get_dls', 'DataLoaders', 'TensorDL', 'fmnist_dls']
 
 # %% ../nbs/01_datasets.ipynb #9384d1c1
 class FashionMNISTError(ValueError):
@@ -61,32 +62,6 @@ def read_idx(fname) -> torch.Tensor:
                                 f"{shape[1:]} ({expected} bytes) but the file holds {len(data)-start} bytes of data")
     arr = np.frombuffer(data, dtype=dtype, offset=start).reshape(shape)
     return torch.from_numpy(arr.astype(dtype.newbyteorder('='), copy=True))
-
-# %% ../nbs/01_datasets.ipynb #1ebac740
-def _fsync_dir(d):
-    "Flush folder `d`'s entries (a rename) to disk, where the OS allows it."
-    try: fd = os.open(d, os.O_RDONLY)
-    except OSError: return                         # Windows can't open folders; its renames are durable anyway
-    try: os.fsync(fd)
-    except OSError: pass
-    finally: os.close(fd)
-
-def atomic_write(path, write, mkdir:bool=False) -> Path:
-    "Call `write(f)` on a temporary binary file beside `path`, fsync it, then rename it over `path` (so `path` is never half-written)."
-    path = Path(path).expanduser()
-    if mkdir: path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            write(f)
-            f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)                       # mkstemp makes files only their owner can read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-    return path
 
 # %% ../nbs/01_datasets.ipynb #5975aeee
 def write_idx(fname, t, compress:bool|None=None):

@@ -11,20 +11,22 @@ import torch
 import torch.nn.functional as F
 from torch import optim
 from .conv import def_device
-from .datasets import FashionMNISTError, FMNIST_CLASSES, fmnist_dls, atomic_write, DataLoaders, TensorDL
+from .datasets import FashionMNISTError, FMNIST_CLASSES, fmnist_dls, DataLoaders, TensorDL
+from .files import save_json, machine_info
 from .learner import Learner, MetricsCB, ProgressCB
 from .activations import set_seed
 from .sgd import *
 from .augment import MODELS, create_model, aug_tfms, aug_cb, ensemble_preds, accuracy
 from .accel import std_cbs, as_dtype, auto_dtype
-from .checkpoint import (TerminateOnNaNCB, CheckBatchCB, CheckpointCB, ResumeCB, CheckpointError, NonFiniteLossError,
-                               BatchError, check_writable, read_checkpoint, is_main_process, save_model, load_model)
+from .checkpoint import (CheckpointCB, ResumeCB, CheckpointError, check_writable, read_checkpoint, is_main_process,
+                               save_model, load_model)
+from .guards import TerminateOnNaNCB, CheckBatchCB, NonFiniteLossError, BatchError
 from .distrib import launched_distributed, AccelerateCB
 
 # %% auto #0
 __all__ = ['AUGS', 'RECIPES', 'pos_int', 'pos_float', 'nonneg_int', 'prob', 'default_recipe', 'get_parser', 'parse_args',
-           'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'fit_one', 'evaluate', 'save_json',
-           'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs', 'runs_table',
+           'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'fit_one', 'evaluate', 'run',
+           'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs', 'runs_table',
            'seed_table']
 
 # %% ../nbs/12_fmnist.ipynb #d544af5b
@@ -226,14 +228,6 @@ def evaluate(learns, tta:bool=False) -> dict:
     return dict(accuracy=acc, members=members)
 
 # %% ../nbs/12_fmnist.ipynb #4e204a2d
-def _machine():
-    "The CPU's model name (and the GPU's, if any)."
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f: cpu = next(l.split(':', 1)[1].strip() for l in f if l.startswith('model name'))
-    except (OSError, StopIteration): pass
-    return cpu + (f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else '')
-
 def _fmt_secs(s): return f'{s:.1f}s' if s < 60 else f'{int(s//60)}m{s%60:02.0f}s'
 
 def _check_writable(opt, path, what, example):
@@ -241,10 +235,6 @@ def _check_writable(opt, path, what, example):
     if path is None: return
     try: check_writable(path, what, example)
     except CheckpointError as e: raise MissingPieceError(f"{opt}: {e}") from e
-
-def save_json(obj, path):
-    "Write `obj` as indented JSON to `path` atomically (temporary file, then rename)."
-    return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=2).encode() + b'\n'), mkdir=True)
 
 def _ckpt_cbs(args, i):
     if not args.checkpoint_dir: return []
@@ -286,7 +276,7 @@ def run(args, log=print) -> tuple:
                precision=str(prec).replace('torch.', ''), channels_last=args.channels_last, compile=args.compile,
                n_train=len(dls.train.x), n_test=len(dls.valid.x), accuracy=ev['accuracy'], seconds=round(sum(secs), 2),
                images_per_s=round(len(dls.train.x) * args.epochs * args.ensemble / sum(secs), 1), members=members,
-               torch=torch.__version__, python=platform.python_version(), machine=_machine(), cpus=os.cpu_count(),
+               torch=torch.__version__, python=platform.python_version(), machine=machine_info(), cpus=os.cpu_count(),
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
     return res, learns
 
