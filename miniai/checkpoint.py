@@ -18,7 +18,7 @@ from .sgd import BaseSchedCB
 from .augment import create_model
 
 # %% auto #0
-__all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'save_atomic', 'dl_generators', 'get_rng_states', 'set_rng_states', 'CheckpointError',
+__all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'save_atomic', 'get_rng_states', 'set_rng_states', 'CheckpointError',
            'CheckpointMismatchError', 'bare_model', 'sched_of', 'sched_cbs', 'is_main_process', 'checkpoint_state',
            'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'ModelFileError',
            'save_model', 'read_model_file', 'load_model']
@@ -29,16 +29,6 @@ def save_atomic(obj, path) -> Path:
     return atomic_write(path, partial(torch.save, obj))
 
 # %% ../nbs/10_checkpoint.ipynb #ef1371c0
-def dl_generators(dls) -> dict:
-    "The `torch.Generator`s that shuffle the `train` and `valid` loaders of `dls`, by name."
-    res = {}
-    for nm in ('train', 'valid'):
-        dl = getattr(dls, nm, None)
-        g = getattr(dl, 'generator', None)
-        if g is None: g = getattr(getattr(dl, 'sampler', None), 'generator', None)   # a PyTorch DataLoader's sampler
-        if isinstance(g, torch.Generator): res[nm] = g
-    return res
-
 def get_rng_states(dls=None) -> dict:
     "The states of Python's, NumPy's and torch's (CPU and CUDA) random number generators, and of `dls`' shuffling generators."
     kind, keys, pos, has_gauss, gauss = np.random.get_state()

@@ -148,4 +148,8 @@ class AccelerateCB(TrainCB):
         last = learn.iter == len(dl) - 1
         learn.preds = self._gather(learn.preds, dl, last)
         learn.batch = type(learn.batch)(self._gather(o, dl, last) for o in learn.batch)
-        with torch.no_grad(): learn.loss = learn.loss_func(learn.preds, *learn.batch[self.n_inp:])
+        learn.loss = self.full_loss(learn)
+
+    def full_loss(self, learn):
+        "The loss of the whole (gathered) batch, in float32 whatever precision the model ran in."
+        with torch.no_grad(): return learn.loss_func(learn.preds.float(), *learn.batch[self.n_inp:])

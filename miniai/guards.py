@@ -119,8 +119,8 @@ class CheckBatchCB(Callback):
     def _post(self, mod, args, out): self.in_model = False
     def before_epoch(self, learn): self.n = 0
     def before_batch(self, learn): self.n += 1; self.stage = 'batch'
-    def after_predict(self, learn): self.stage = 'loss'
-    def after_loss(self, learn): self.stage = 'backward'
+    def after_predict(self, learn): self.stage = 'loss'      # the last `after_predict`: next comes the loss function
+    def get_loss(self, learn): self.stage = 'after loss'      # right after the loss function: errors from here on are not its
 
     def after_epoch(self, learn):
         if self.n == 0: raise BatchError(self._empty('train' if learn.training else 'valid'))

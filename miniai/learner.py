@@ -25,7 +25,7 @@ from .conv import *
 # %% auto #0
 __all__ = ['LRFind', 'CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Order', 'Callback', 'run_cbs',
            'with_cbs', 'Learner', 'TrainCB', 'SingleBatchCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
-           'MomentumLearner', 'LRFinderCB', 'centred_mean', 'lr_at_min', 'suggest_lr', 'plot_lr_find']
+           'MomentumLearner', 'LRFinderCB', 'centred_mean', 'lr_at_min', 'suggest_lr', 'dl_generators', 'plot_lr_find']
 
 # %% ../nbs/03_learner.ipynb #2a265698
 class CancelFitException(Exception):
@@ -302,22 +302,36 @@ def suggest_lr(lrs, losses, div=3, k=2):
 
 
 # %% ../nbs/03_learner.ipynb #960b36ae
+def dl_generators(dls) -> dict:
+    "The `torch.Generator`s that shuffle the `train` and `valid` loaders of `dls`, by name."
+    res = {}
+    for nm in ('train', 'valid'):
+        dl = getattr(dls, nm, None)
+        g = getattr(dl, 'generator', None)
+        if g is None: g = getattr(getattr(dl, 'sampler', None), 'generator', None)   # a PyTorch DataLoader's sampler
+        if isinstance(g, torch.Generator): res[nm] = g
+    return res
+
 LRFind = namedtuple('LRFind', 'suggestion lrs losses lr_min')
 
 @patch
 def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, plot=True):
-    "Find a good learning rate: sweep it up from `start_lr` by `gamma` per batch, plot, suggest, restore."
+    "Find a good learning rate: sweep it up from `start_lr` by `gamma` per batch, plot, suggest, restore everything."
     state = copy.deepcopy(self.model.state_dict())
+    grads = [None if p.grad is None else p.grad.clone() for p in self.model.parameters()]   # momentum learners keep them
     had_opt, opt = hasattr(self, 'opt'), getattr(self, 'opt', None)
     rng, training = torch.get_rng_state(), self.model.training
     cuda_rng = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+    gens = {k: (g, g.get_state()) for k, g in dl_generators(self.dls).items()}     # the loaders' shuffling, too
     finder = LRFinderCB(gamma=gamma, max_mult=max_mult)
     try: self.fit(max_epochs, lr=start_lr, valid=False, cbs=finder)
     finally:
         self.model.load_state_dict(state)
+        for p, g in zip(self.model.parameters(), grads): p.grad = g
         self.model.train(training)
         torch.set_rng_state(rng)
         if cuda_rng is not None: torch.cuda.set_rng_state_all(cuda_rng)
+        for g, st in gens.values(): g.set_state(st)
         if had_opt: self.opt = opt
         elif hasattr(self, 'opt'): del self.opt
     res = LRFind(suggest_lr(finder.lrs, finder.losses), finder.lrs, finder.losses, lr_at_min(finder.lrs, finder.losses))
