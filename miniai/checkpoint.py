@@ -113,11 +113,11 @@ def check_writable(path, what='checkpoint', example='checkpoint.pt') -> Path:
 
 # %% ../nbs/10_checkpoint.ipynb #b53d65c2
 class CheckpointCB(Callback):
-    "Save the fit's state (`checkpoint_state`) atomically to `path` at the end of every `every`-th epoch and the last."
+    "Save the fit's state (`checkpoint_state`, plus your `meta`) atomically to `path` every `every`-th epoch and the last."
     order = Order.CHECKPOINT
-    def __init__(self, path, every:int=1):
+    def __init__(self, path, every:int=1, meta:dict|None=None):
         if not isinstance(every, int) or every < 1: raise ValueError(f"`every` must be a positive integer, got {every!r}")
-        self.path, self.every, self.due = Path(path).expanduser(), every, None
+        self.path, self.every, self.meta, self.due, self.saved = Path(path).expanduser(), every, meta, None, None
 
     def before_fit(self, learn):
         self.due = None
@@ -130,7 +130,13 @@ class CheckpointCB(Callback):
     def save(self, learn, epoch:int):
         "Save the state after `epoch` (0-based) to `self.path`, from the main process only."
         self.due = None
-        if is_main_process(): save_atomic(checkpoint_state(learn, epoch + 1), self.path)
+        if not is_main_process(): return
+        try: save_atomic({**checkpoint_state(learn, epoch + 1), 'meta': self.meta}, self.path)
+        except OSError as e:
+            kept = f"the checkpoint after epoch {self.saved} is kept there" if self.saved else "no checkpoint was written yet"
+            raise CheckpointError(f"Can't write the checkpoint {self.path} after epoch {epoch + 1} ({e.strerror or e}): the fit "
+                                  f"stops here and {kept}. Free some space or fix the folder, then resume.") from e
+        self.saved = epoch + 1
 
     def after_epoch(self, learn):
         if learn.training: self.due = learn.epoch if self._wanted(learn, learn.epoch) else None
@@ -150,7 +156,7 @@ def read_checkpoint(path, weights_only:bool=True) -> dict:
     try: ck = torch.load(path, map_location='cpu', weights_only=weights_only)
     except Exception as e:
         raise CheckpointError(f"Can't read the checkpoint {path} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}). "
-                              "It is damaged or not a PyTorch file; use an earlier checkpoint or train afresh.") from e
+                              "It is damaged or not a PyTorch file: delete it and train afresh.") from e
     if not isinstance(ck, dict) or 'miniai_checkpoint' not in ck:
         raise CheckpointError(f"{path} is not a miniai checkpoint. If it holds a plain `state_dict`, load it with "
                               "`model.load_state_dict(torch.load(path))`.")
@@ -189,7 +195,7 @@ def _opt_load(opt, state, path):
 class ResumeCB(Callback):
     "Resume the fit saved at `path` by `CheckpointCB`: weights, epoch, optimiser, schedulers, metrics and RNG states."
     order = Order.RESUME
-    def __init__(self, path): self.path, self.pending = Path(path).expanduser(), None
+    def __init__(self, path): self.path, self.pending, self.start_epoch = Path(path).expanduser(), None, 0
 
     def before_fit(self, learn):
         ck = read_checkpoint(self.path)
@@ -201,7 +207,7 @@ class ResumeCB(Callback):
             warnings.warn(f"Resuming a {ck['n_epochs']}-epoch fit as a {learn.n_epochs}-epoch one: schedules that depend "
                           "on the fit's length won't match the original.")
         learn.epochs = range(ck['epoch'], learn.n_epochs)
-        self.pending = ck
+        self.pending, self.start_epoch = ck, ck['epoch']
 
     def before_epoch(self, learn):
         ck, self.pending = self.pending, None
@@ -213,8 +219,15 @@ class ResumeCB(Callback):
             raise CheckpointError(f"{self.path} holds schedulers of {[o['cb'] for o in ck['scheds']]} but this fit has "
                                   f"{[type(cb).__name__ for cb in cbs]}: resume with the same scheduler callbacks.")
         for cb, o in zip(cbs, ck['scheds']): sched_of(cb).load_state_dict(o['state'])
-        if ck['metrics'] is not None and hasattr(learn, 'metrics'): learn.metrics.history = list(ck['metrics'])
+        self._history(learn, ck)
         set_rng_states(ck['rng'], getattr(learn, 'dls', None))
+
+    def _history(self, learn, ck):
+        if ck['metrics'] is not None and hasattr(learn, 'metrics'): learn.metrics.history = list(ck['metrics'])
+
+    def cleanup_fit(self, learn):
+        if self.pending is not None: self._history(learn, self.pending)   # a finished fit: no epoch ran, keep its history
+        self.pending = None
 
 # %% ../nbs/10_checkpoint.ipynb #099fb686
 @patch

@@ -25,8 +25,8 @@ from .distrib import launched_distributed, AccelerateCB
 
 # %% auto #0
 __all__ = ['AUGS', 'RECIPES', 'pos_int', 'pos_float', 'nonneg_int', 'prob', 'default_recipe', 'get_parser', 'parse_args',
-           'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'fit_one', 'evaluate', 'run',
-           'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs', 'runs_table',
+           'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted', 'fit_one', 'evaluate',
+           'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs', 'runs_table',
            'seed_table']
 
 # %% ../nbs/12_fmnist.ipynb #d544af5b
@@ -68,7 +68,7 @@ def _typed(kind, check, what):
     return f
 
 pos_int = _typed(int, lambda v: v >= 1, 'a positive integer (1 or more)')
-pos_float = _typed(float, lambda v: v > 0 and v != float('inf'), 'a positive number (lr must be > 0)')
+pos_float = _typed(float, lambda v: 0 < v < 3.4e38, 'a positive number below 3.4e38 (float32 overflows above)')
 nonneg_int = _typed(int, lambda v: v >= 0, 'a non-negative integer')
 prob = _typed(float, lambda v: 0 <= v < 1, 'a probability in [0, 1)')
 
@@ -204,16 +204,25 @@ def train_cbs(args, progress:bool=True) -> list:
     return std_cbs(None, 'fp32' if fp16 else prec, args.channels_last, args.compile, progress=prog,
                    train_cb=AccelerateCB(mixed_precision='fp16' if fp16 else 'no'))
 
+class Interrupted(Exception):
+    "Training was interrupted (Ctrl-C): where, and how to go on."
+
 def fit_one(args, seed:int, dls, extra=()) -> tuple:
-    "Train one model as `args` say, with `seed`, by `fit_one_cycle`; return the learner and the seconds it took."
+    "Train one model as `args` say, with `seed`, by `fit_one_cycle`; return the learner, the seconds and the epochs it trained."
     set_seed(seed)
     cbs = train_cbs(args)
     report = [cb for cb in cbs if isinstance(cb, (MetricsCB, ProgressCB))]   # for the training only, not the test passes after
     learn = Learner(build_model(args), dls, F.cross_entropy, lr=args.lr, cbs=[cb for cb in cbs if cb not in report], opt_func=optim.AdamW)
     if (tfm := get_aug(args.aug)) is not None: learn.cbs.append(aug_cb(tfm))
     t0 = time.perf_counter()
-    learn.fit_one_cycle(args.epochs, args.lr, cbs=[*report, TerminateOnNaNCB(), CheckBatchCB(), *extra])
-    return learn, time.perf_counter() - t0
+    try: learn.fit_one_cycle(args.epochs, args.lr, cbs=[*report, TerminateOnNaNCB(), CheckBatchCB(), *extra])
+    except KeyboardInterrupt as e:
+        where = f"epoch {getattr(learn, 'epoch', 0) + 1}, batch {getattr(learn, 'iter', -1) + 1}" if hasattr(learn, 'iter') else 'the start'
+        go_on = (f"; the checkpoints in {args.checkpoint_dir} go on with: miniai-fmnist {shlex.join(args.argv + ['--resume'] * (not args.resume))}"
+                 if args.checkpoint_dir else '')
+        raise Interrupted(f"interrupted at {where}{go_on}") from e
+    done = args.epochs - next((cb.start_epoch for cb in extra if isinstance(cb, ResumeCB)), 0)
+    return learn, time.perf_counter() - t0, done
 
 # %% ../nbs/12_fmnist.ipynb #51c7f4d4
 def evaluate(learns, tta:bool=False) -> dict:
@@ -236,15 +245,28 @@ def _check_writable(opt, path, what, example):
     try: check_writable(path, what, example)
     except CheckpointError as e: raise MissingPieceError(f"{opt}: {e}") from e
 
-def _ckpt_cbs(args, i):
+_SETTINGS = ('model', 'dropout', 'dropout_stem', 'epochs', 'lr', 'bs', 'aug', 'seed', 'n_train', 'precision', 'channels_last')
+
+def _check_resume(path, args, log):
+    "Whether to resume from `path`: it must hold a fit with this run's settings; a clear error if not."
+    if not path.exists():
+        others = sorted(p.name for p in path.parent.glob('*.pt'))
+        if others: raise MissingPieceError(f"--resume: no checkpoint for --model {args.model} in {path.parent} (it holds "
+                                           f"{', '.join(others)}): give the --model (and options) of that run, or another --checkpoint-dir")
+        log(f"--resume: no checkpoint at {path} yet: training from the start"); return False
+    saved = read_checkpoint(path).get('meta') or {}
+    for k, v in saved.items():
+        if getattr(args, k) != v:
+            opt = '--' + k.replace('_', '-')
+            raise MissingPieceError(f"--resume: {path} was saved by a run with {opt} {v}, this one has {opt} {getattr(args, k)}: "
+                                    f"resume with {opt} {v}, or train afresh without --resume (or with another --checkpoint-dir)")
+    return True
+
+def _ckpt_cbs(args, i, log=print):
     if not args.checkpoint_dir: return []
     path = Path(args.checkpoint_dir).expanduser()/f'{args.model}-{i}.pt'
-    cbs = [CheckpointCB(path)]
-    if args.resume and path.exists():
-        n = read_checkpoint(path)['n_epochs']
-        if n != args.epochs: raise MissingPieceError(f"--resume: {path} is a checkpoint of a {n}-epoch fit, whose one-cycle "
-                                                     f"schedule only fits {n} epochs: resume it with --epochs {n}")
-        cbs.insert(0, ResumeCB(path))
+    cbs = [CheckpointCB(path, meta={k: getattr(args, k) for k in _SETTINGS})]
+    if args.resume and _check_resume(path, args, log): cbs.insert(0, ResumeCB(path))
     return cbs
 
 def _header(args, dls, prec):
@@ -259,12 +281,14 @@ def run(args, log=print) -> tuple:
     # under a launcher the data stays on the CPU, each process moving only its shard of each batch to its own device
     dev = 'cpu' if launched_distributed() else args.device
     dls = fmnist_dls(args.bs, path=args.data, device=dev, n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
+    for opt, n, have in (('--n-train', args.n_train, len(dls.train.x)), ('--n-valid', args.n_valid, len(dls.valid.x))):
+        if n is not None and n > have: raise MissingPieceError(f"{opt} {n}: there are only {have} images: use at most {have}")
     prec = as_dtype(auto_dtype(args.device) if args.precision == 'auto' else args.precision)
     log(_header(args, dls, prec))
-    learns, secs = [], []
+    learns, secs, done = [], [], 0
     for i in range(args.ensemble):
-        learn, s = fit_one(args, args.seed + i, dls, extra=_ckpt_cbs(args, i))
-        learns.append(learn); secs.append(s)
+        learn, s, d = fit_one(args, args.seed + i, dls, extra=_ckpt_cbs(args, i, log))
+        learns.append(learn); secs.append(s); done += d
         if args.ensemble > 1: log(f"model {i+1}/{args.ensemble} trained in {_fmt_secs(s)}")
     ev = evaluate(learns, args.tta)
     members = [dict(seed=args.seed + i, seconds=round(s, 2), **m, history=l.metrics.history)
@@ -275,7 +299,7 @@ def run(args, log=print) -> tuple:
                bs=args.bs, aug=args.aug, tta=args.tta, ensemble=args.ensemble, seed=args.seed, device=str(args.device),
                precision=str(prec).replace('torch.', ''), channels_last=args.channels_last, compile=args.compile,
                n_train=len(dls.train.x), n_test=len(dls.valid.x), accuracy=ev['accuracy'], seconds=round(sum(secs), 2),
-               images_per_s=round(len(dls.train.x) * args.epochs * args.ensemble / sum(secs), 1), members=members,
+               images_per_s=round(len(dls.train.x) * done / sum(secs), 1) if done and sum(secs) > 0 else None, members=members,
                torch=torch.__version__, python=platform.python_version(), machine=machine_info(), cpus=os.cpu_count(),
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
     return res, learns
@@ -286,7 +310,7 @@ def summary(res) -> str:
     extras = ', '.join(o for o in extras if o)
     return (f"{res['model']}, {res['epochs']} epoch{'s' if res['epochs'] > 1 else ''}{', ' + extras if extras else ''}: "
             f"test accuracy {res['accuracy']:.2%} on {res['n_test']} images in {_fmt_secs(res['seconds'])} "
-            f"({res['images_per_s']:.0f} training images/s)")
+            + (f" ({res['images_per_s']:.0f} training images/s)" if res['images_per_s'] else " (nothing left to train)"))
 
 # %% ../nbs/12_fmnist.ipynb #d19790cc
 def save_run(path, learns, args, res, dls) -> Path:
@@ -344,12 +368,21 @@ def main(argv=None):
         if args.predict: return predict(args, partial(print, flush=True))
         if args.load: res, learns = eval_saved(args), None
         else: res, learns = run(args, log)
+    except (Interrupted, KeyboardInterrupt) as e:
+        if main_proc: print(f"miniai-fmnist: {e or 'interrupted'}", file=sys.stderr)
+        raise SystemExit(130)
     except (FashionMNISTError, MissingPieceError, CheckpointError, NonFiniteLossError, BatchError) as e:
-        print(f"miniai-fmnist: error: {e}", file=sys.stderr); raise SystemExit(2)
+        if main_proc: print(f"miniai-fmnist: error: {e}", file=sys.stderr)      # once, not by every process
+        raise SystemExit(2)
     if not is_main(): return         # the other processes of a distributed run: the main one reports and saves
-    if args.save: res['saved'] = str(save_run(args.save, learns, args, res, learns[0].dls))
-    if args.json: save_json(res, args.json)
-    if not args.load: return print(summary(res), flush=True)
+    if not args.load: print(summary(res), flush=True)
+    try:
+        if args.save: res['saved'] = str(save_run(args.save, learns, args, res, learns[0].dls))
+        if args.json: save_json(res, args.json)
+    except OSError as e:             # the folder went away or filled up after the start-up check: the summary is out
+        print(f"miniai-fmnist: error: can't write {e.filename or 'the output'} ({e.strerror or e})", file=sys.stderr)
+        raise SystemExit(2)
+    if not args.load: return
     saved = f" (saved with {res['saved_accuracy']:.2%})" if res['saved_accuracy'] is not None else ''
     print(f"{args.load}: {res['model']}{', TTA' if args.tta else ''}: test accuracy {res['accuracy']:.2%} on {res['n_test']} images{saved}", flush=True)
 
