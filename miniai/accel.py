@@ -4,7 +4,6 @@
 
 # %% ../nbs/09_accel.ipynb #77799b07
 from __future__ import annotations
-from functools import partial
 import fastcore.all as fc
 import torch
 from torch import nn
@@ -46,6 +45,12 @@ def _model_device(model) -> torch.device:
     p = next(iter(model.parameters()), None) if hasattr(model, 'parameters') else None
     return p.device if p is not None else torch.device(def_device)
 
+class _ScaledStep:
+    "The optimiser `optimizer`, with `step` going through the `GradScaler` `scaler` (skipped when gradients overflowed)."
+    def __init__(self, optimizer, scaler): self.optimizer, self.scaler = optimizer, scaler
+    def step(self): self.scaler.step(self.optimizer); self.scaler.update()
+    def __getattr__(self, nm): return getattr(self.optimizer, nm)
+
 class MixedPrecisionCB(Callback):
     "Autocast forward pass and loss to `dtype` (None/'auto': what `device` does well); fp16 adds a `GradScaler`."
     order = Order.MIXED_PRECISION
@@ -58,8 +63,11 @@ class MixedPrecisionCB(Callback):
         self.device_type, self.fit_dtype = dev.type, self.dtype or auto_dtype(dev)
         self.enabled = self.fit_dtype != torch.float32
         self.scaler = torch.amp.GradScaler(dev.type) if self.fit_dtype == torch.float16 else None
-        if self.scaler is not None:
-            learn.backward, learn.step = partial(self._backward, learn), partial(self._step, learn)
+        if self.scaler is None: return
+        own = [nm for nm in ('backward', 'step') if callable(getattr(type(learn), nm, None))]
+        if own: raise TypeError(f"float16 scales the loss through the learner's events, but {type(learn).__name__} has its own "
+                                f"`{own[0]}`: use a `Learner` with `TrainCB` (e.g. `std_cbs`), or bf16")
+        self.opt, learn.opt = learn.opt, _ScaledStep(learn.opt, self.scaler)
 
     def before_batch(self, learn):
         if not self.enabled: return
@@ -71,20 +79,20 @@ class MixedPrecisionCB(Callback):
             ctx, self.ctx = self.ctx, None
             ctx.__exit__(None, None, None)
 
-    def after_loss(self, learn): self._exit()
+    def after_loss(self, learn):
+        self._exit()
+        if self.scaler is not None and learn.training: self.loss, learn.loss = learn.loss, self.scaler.scale(learn.loss)
+
+    def backward(self, learn):                     # after `TrainCB.backward`, before any `after_backward`
+        if self.scaler is None: return
+        learn.loss = self.loss
+        self.scaler.unscale_(self.opt)
+
     def cleanup_batch(self, learn): self._exit()
-
-    def _backward(self, learn):
-        self.scaler.scale(learn.loss).backward()
-        self.scaler.unscale_(learn.opt)
-
-    def _step(self, learn):
-        self.scaler.step(learn.opt)
-        self.scaler.update()
 
     def cleanup_fit(self, learn):
         self._exit()
-        for nm in ('backward', 'step'): learn.__dict__.pop(nm, None)
+        if isinstance(learn.opt, _ScaledStep): learn.opt = self.opt
 
 # %% ../nbs/09_accel.ipynb #912c4fe5
 def _channels_last(x):
