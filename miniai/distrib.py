@@ -16,19 +16,25 @@ from .datasets import TensorDL
 from .accel import ChannelsLastCB
 
 # %% auto #0
-__all__ = ['shard_dl', 'launched_distributed', 'AccelerateCB']
+__all__ = ['ShardedDL', 'shard_dl', 'launched_distributed', 'AccelerateCB']
 
 # %% ../nbs/11_distrib.ipynb #82aefbfb
-class _Shard:
-    "Mixin for a `TensorDL` class: each epoch, yield only process `rank`'s slice of each of the batches of `global_bs` items."
-    def _as_global(self, f):
-        self._global = True
-        try: return f()
-        finally: self._global = False
+class ShardedDL(TensorDL):
+    "Process `rank`'s slice (of `world`) of each of the batches of the `TensorDL` `dl`, the last one padded to split evenly."
+    def __init__(self, dl:TensorDL, rank:int, world:int, device=None):
+        if not 0 <= rank < world: raise ValueError(f"rank must be in 0..{world-1}, got {rank}")
+        if dl.bs % world:
+            raise ValueError(f"The batch size {dl.bs} doesn't split evenly over {world} processes: use a multiple of {world} "
+                             "(the batch size is the global one, shared between the processes).")
+        super().__init__(dl.x, dl.y, dl.bs // world, shuffle=dl.shuffle, mean=dl.mean, std=dl.std, drop_last=dl.drop_last,
+                         device=dl.device if device is None else device, generator=dl.generator)
+        self.dl, self.rank, self.world, self.global_bs = dl, rank, world, dl.bs
+
+    def normalise(self, xb): return self.dl.normalise(xb)
 
     def global_n(self) -> int:
         "The number of items an epoch of the unsharded loader would use (after `drop_last`)."
-        n = self._as_global(super().n_items)
+        n = self.dl.n_items()
         return n // self.global_bs * self.global_bs if self.drop_last else n
 
     @property
@@ -36,28 +42,19 @@ class _Shard:
         "How many items are repeated at the end of an epoch so that the last batch splits evenly."
         return -self.global_n() % self.world
 
-    def n_items(self) -> int:
-        if self._global: return super().n_items()
-        return (self.global_n() + self.pad) // self.world
+    def n_items(self) -> int: return (self.global_n() + self.pad) // self.world
 
     def indices(self) -> torch.Tensor:
-        idx = self._as_global(super().indices)[:self.global_n()]
+        n = self.dl.n_items()                      # the unsharded permutation, from this loader's (shared) generator
+        idx = (torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n))[:self.global_n()]
         if self.pad: idx = torch.cat([idx, idx[torch.arange(self.pad) % len(idx)]])
         B, W, r = self.global_bs, self.world, self.rank
         nf = len(idx) // B
         return torch.cat([idx[:nf*B].view(nf, W, B//W)[:, r].reshape(-1), idx[nf*B:].view(W, -1)[r]])
 
-def shard_dl(dl:TensorDL, rank:int, world:int, device=None) -> TensorDL:
-    "A copy of `dl` that yields only process `rank`'s part (of `world`) of each of `dl`'s batches, on `device`."
-    if not 0 <= rank < world: raise ValueError(f"rank must be in 0..{world-1}, got {rank}")
-    if dl.bs % world:
-        raise ValueError(f"The batch size {dl.bs} doesn't split evenly over {world} processes: use a multiple of {world} "
-                         "(the batch size is the global one, shared between the processes).")
-    res = copy.copy(dl)
-    res.__class__ = type(f'Sharded{type(dl).__name__}', (_Shard, type(dl)), {})
-    res.global_bs, res.bs, res.rank, res.world, res._global = dl.bs, dl.bs // world, rank, world, False
-    if device is not None: res.device = device
-    return res
+def shard_dl(dl:TensorDL, rank:int, world:int, device=None) -> ShardedDL:
+    "A loader that yields only process `rank`'s part (of `world`) of each of `dl`'s batches, on `device`."
+    return ShardedDL(dl, rank, world, device)
 
 # %% ../nbs/11_distrib.ipynb #4bcf0df0
 def launched_distributed() -> bool:
@@ -138,7 +135,7 @@ class AccelerateCB(TrainCB):
 
     def _gather(self, t, dl, last:bool):
         if not isinstance(t, torch.Tensor): return t
-        if not isinstance(dl, _Shard): return self.acc.gather_for_metrics(t.detach())
+        if not isinstance(dl, ShardedDL): return self.acc.gather_for_metrics(t.detach())
         res = self.acc.gather(t.detach())
         return res[:len(res) - dl.pad] if last and dl.pad else res
 
