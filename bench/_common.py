@@ -1,7 +1,7 @@
 """Shared helpers for the benchmark scripts: output recording, machine description, model choice."""
 import datetime, os, platform, statistics, time
 import torch
-from miniai.files import atomic_write
+from miniai.files import atomic_write, machine_info
 
 class Report:
     "Print lines as they come and keep them, to write to a file (atomically) at the end."
@@ -13,13 +13,8 @@ class Report:
 
 def machine() -> str:
     "One line describing the machine and software."
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f: cpu = next(l.split(':', 1)[1].strip() for l in f if l.startswith('model name'))
-    except (OSError, StopIteration): pass
     from miniai.accel import cpu_bf16_fast
-    gpu = f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ''
-    return (f"{cpu}, {os.cpu_count()} CPUs (torch threads {torch.get_num_threads()}, native bf16 {cpu_bf16_fast()}){gpu}; "
+    return (f"{machine_info()}, {os.cpu_count()} CPUs (torch threads {torch.get_num_threads()}, native bf16 {cpu_bf16_fast()}); "
             f"python {platform.python_version()}, torch {torch.__version__}")
 
 def header(say, title, extra=''):

@@ -128,9 +128,10 @@ def accel_cbs(precision='auto', channels_last=True, compile=False, device=None, 
     return cbs
 
 # %% ../nbs/09_accel.ipynb #6579dd60
-def std_cbs(device=None, precision='auto', channels_last:bool=True, compile:bool=False, progress:bool=True, train_cb=None) -> list:
-    "Training step (`train_cb`, default `TrainCB()`), `DeviceCB`, accuracy and loss, progress bars (or silence), and `accel_cbs`."
+def std_cbs(device=None, precision='auto', channels_last:bool=True, compile:bool=False, progress:bool=True, plot:bool=False,
+            train_cb=None) -> list:
+    "Training step (`train_cb`, default `TrainCB()`), `DeviceCB`, accuracy and loss, progress bars (`plot`: with the loss), `accel_cbs`."
     dev = def_device if device is None else device
     metrics = MetricsCB(accuracy=MulticlassAccuracy(), **({} if progress else {'log': fc.noop}))
-    return [train_cb or TrainCB(), DeviceCB(dev), metrics, *([ProgressCB()] if progress else []),
+    return [train_cb or TrainCB(), DeviceCB(dev), metrics, *([ProgressCB(plot=plot)] if progress else []),
             *accel_cbs(precision, channels_last, compile, dev)]

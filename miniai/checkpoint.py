@@ -13,7 +13,7 @@ from fastcore.basics import patch
 import torch
 from torch import nn
 from .learner import *
-from .files import atomic_write
+from .files import atomic_write, not_a_file
 from .sgd import BaseSchedCB
 from .augment import create_model
 
@@ -99,8 +99,10 @@ def checkpoint_state(learn, epoch:int) -> dict:
 # %% ../nbs/10_checkpoint.ipynb #922e435c
 def check_writable(path, what='checkpoint', example='checkpoint.pt') -> Path:
     "`path` as a `Path` after checking a file can be written there (creating its folder), else a `CheckpointError` that says why."
-    path = Path(path).expanduser()
+    path = Path(os.path.realpath(Path(path).expanduser()))     # a symlink: the file it names is what gets written
     if path.is_dir(): raise CheckpointError(f"The {what} path {path} is a folder: give a file name, e.g. {path/example}")
+    if (kind := not_a_file(path)): raise CheckpointError(f"The {what} path {path} is {kind}, not a file: give a file name")
+    if path.is_char_device(): return path                        # /dev/null and the like are written straight through
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.probe')

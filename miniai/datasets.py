@@ -354,10 +354,14 @@ class TensorDL:
             yield self.normalise(xb), yb
 
 # %% ../nbs/01_datasets.ipynb #beb73715
-def fmnist_dls(bs:int=1024, path=None, device=None, n_train:int|None=None, n_valid:int|None=None, seed:int|None=None) -> DataLoaders:
-    "Fashion-MNIST `DataLoaders` of `TensorDL`s: train (shuffled) and test as validation (batches of `2*bs`)."
+def fmnist_dls(bs:int=1024, path=None, device=None, n_train:int|None=None, n_valid:int|None=None, seed:int|None=None,
+               valid_split:int|None=None) -> DataLoaders:
+    "Fashion-MNIST `TensorDL`s: train (shuffled), and the test set as validation (`2*bs`), or the last `valid_split` training images."
     t = fmnist_tensors(path)
     (xt, yt), (xv, yv) = t['train'], t['test']
+    if valid_split:                                # tune on images held out of the training set; the test set stays unseen
+        if not 0 < valid_split < len(xt): raise ValueError(f"valid_split must be between 1 and {len(xt)-1}, got {valid_split}")
+        (xt, yt), (xv, yv) = (xt[:-valid_split], yt[:-valid_split]), (xt[-valid_split:], yt[-valid_split:])
     g = None if seed is None else torch.Generator().manual_seed(seed)
     return DataLoaders(TensorDL(xt[:n_train], yt[:n_train], bs, shuffle=True, device=device, generator=g),
                        TensorDL(xv[:n_valid], yv[:n_valid], bs*2, device=device))

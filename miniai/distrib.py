@@ -9,9 +9,9 @@ import fastcore.all as fc
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
+from .learner import *                                  # first: it quietens tqdm's notice, which accelerate triggers
 from accelerate import Accelerator
 from accelerate.utils import DataLoaderConfiguration, broadcast_object_list
-from .learner import *
 from .datasets import TensorDL
 from .accel import ChannelsLastCB
 

@@ -19,6 +19,9 @@ import warnings
 with warnings.catch_warnings():  # torcheval imports torch.jit.script, deprecated in recent PyTorch
     warnings.simplefilter('ignore', FutureWarning)
     from torcheval.metrics import Mean
+# tqdm.auto (imported by accelerate, timm, datasets) warns, with this machine's paths, in notebooks without widgets;
+# our progress bars are fastprogress's, so the notice is noise
+warnings.filterwarnings('ignore', message='IProgress not found')
 from fastprogress import progress_bar, master_bar
 from .conv import *
 

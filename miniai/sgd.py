@@ -14,7 +14,7 @@ from .learner import *
 
 # %% auto #0
 __all__ = ['SGD', 'Momentum', 'RMSProp', 'Adam', 'sched_lrs', 'BaseSchedCB', 'BatchSchedCB', 'EpochSchedCB', 'HasLearnCB',
-           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'anneal_cos', 'anneal_linear', 'OneCycleSched',
+           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'anneal_cos', 'anneal_linear', 'OneCycleSched', 'EMACB',
            'AutoAnnealCB']
 
 # %% ../nbs/06_sgd.ipynb #0a68a08f
@@ -306,6 +306,35 @@ def fit_one_cycle(self:Learner, n_epochs:int, lr_max:float|None=None, cbs=None, 
     lr_max = self.lr if lr_max is None else lr_max
     sched = partial(OneCycleSched, max_lr=lr_max, total_steps=n_epochs * len(self.dls.train), **kwargs)
     self.fit(n_epochs, train=train, valid=valid, cbs=[BatchSchedCB(sched), *fc.L(cbs)], lr=lr_max)
+
+# %% ../nbs/06_sgd.ipynb #c17d68bd
+class EMACB(Callback):
+    "Keep an exponential moving average of the weights and buffers (`decay`); validate with it, and end the fit with it."
+    order = Order.LATE
+    def __init__(self, decay:float=0.99):
+        if not 0 < decay < 1: raise ValueError(f"decay must be between 0 and 1, got {decay}")
+        self.decay = decay
+
+    def before_fit(self, learn):
+        self.avg, self.n = {k: v.detach().clone() for k, v in learn.model.state_dict().items()}, 0
+
+    @torch.no_grad()
+    def after_step(self, learn):
+        self.n += 1
+        d = min(self.decay, (1 + self.n) / (10 + self.n))
+        for k, v in learn.model.state_dict().items():
+            if v.is_floating_point(): self.avg[k].lerp_(v, 1 - d)
+            else: self.avg[k].copy_(v)
+
+    def before_epoch(self, learn):
+        if not learn.training:
+            self.live = {k: v.clone() for k, v in learn.model.state_dict().items()}
+            learn.model.load_state_dict(self.avg)
+
+    def after_epoch(self, learn):
+        if not learn.training: learn.model.load_state_dict(self.live)
+
+    def after_fit(self, learn): learn.model.load_state_dict(self.avg)
 
 # %% ../nbs/06_sgd.ipynb #289bda7a
 class AutoAnnealCB(Callback):

@@ -8,11 +8,11 @@ Links to other notebooks (`01_datasets.ipynb`) point at them in `nbs/`.
 Usage: python scripts/readme.py           write README.md
        python scripts/readme.py --check   fail (exit 1, with a diff) when README.md is not what the notebook gives
 """
-import difflib, json, re, sys
+import base64, difflib, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NB, README = ROOT/'nbs'/'index.ipynb', ROOT/'README.md'
+NB, README, IMAGES = ROOT/'nbs'/'index.ipynb', ROOT/'README.md', ROOT/'nbs'/'images'
 _hide = {'hide', 'export', 'exports', 'exporti', 'default_exp'}
 
 def _text(x): return ''.join(x) if isinstance(x, list) else (x or '')
@@ -30,19 +30,25 @@ def md_links(md):
     "Point relative links to notebooks at nbs/, where they live in the repository."
     return re.sub(r'\]\((?![a-z][a-z0-9+.-]*:|/|#)([^)\s]+?\.ipynb(?:#[^)\s]*)?)\)', r'](nbs/\1)', md)
 
-def outputs(cell):
+def outputs(cell, images):
+    "The cell's outputs as Markdown; plots become files in nbs/images/ (collected in `images`) shown as images."
     res = []
     for o in cell.get('outputs', []):
         if o.get('output_type') == 'stream': res.append(f'```\n{_text(o.get("text")).rstrip()}\n```')
         elif 'data' in o:
             d = o['data']
-            if 'text/markdown' in d: res.append(_text(d['text/markdown']).strip())
+            if 'image/png' in d:
+                name = f'readme-{len(images) + 1}.png'
+                images[name] = base64.b64decode(_text(d['image/png']))
+                res.append(f'![plot](nbs/images/{name})')
+            elif 'text/markdown' in d: res.append(_text(d['text/markdown']).strip())
             elif 'text/plain' in d: res.append(f'```\n{_text(d["text/plain"]).rstrip()}\n```')
     return res
 
 def readme(nb_path=NB):
+    "The README's text, and its images by file name."
     cells = json.loads(Path(nb_path).read_text(encoding='utf-8'))['cells']
-    parts, warned = [], False
+    parts, warned, images = [], False, {}
     for c in cells:
         src = _text(c.get('source'))
         if c['cell_type'] == 'markdown':
@@ -55,17 +61,21 @@ def readme(nb_path=NB):
             d, code = directives(src)
             if d.keys() & _hide or _false(d.get('include', True)): continue
             if code.strip() and not _false(d.get('echo', True)): parts.append(f'```python\n{code}\n```')
-            if not _false(d.get('output', True)): parts += outputs(c)
-    return '\n\n'.join(parts) + '\n'
+            if not _false(d.get('output', True)): parts += outputs(c, images)
+    return '\n\n'.join(parts) + '\n', images
 
 def main(argv):
-    want = readme()
+    want, images = readme()
     if '--check' in argv:
         have = README.read_text(encoding='utf-8') if README.exists() else ''
+        stale = [n for n, data in images.items() if not (IMAGES/n).exists() or (IMAGES/n).read_bytes() != data]
+        if stale: sys.exit(f"README images {', '.join(stale)} disagree with nbs/index.ipynb: run `python scripts/readme.py` and commit them")
         if have == want: return print('README.md matches nbs/index.ipynb')
         diff = difflib.unified_diff(have.splitlines(True), want.splitlines(True), 'README.md (committed)', 'README.md (from nbs/index.ipynb)')
         sys.stdout.writelines(diff)
         sys.exit('README.md disagrees with nbs/index.ipynb: edit the notebook, then run `python scripts/readme.py` and commit both')
+    IMAGES.mkdir(exist_ok=True)
+    for n, data in images.items(): (IMAGES/n).write_bytes(data)
     tmp = README.with_suffix('.md.tmp')
     tmp.write_text(want, encoding='utf-8'); tmp.replace(README)
     print(f'wrote {README.relative_to(ROOT)} from {NB.relative_to(ROOT)}')

@@ -25,6 +25,7 @@ def run(path, skip=('slow',), timeout=1800):
     todo = copy.deepcopy(nb)
     keep = [c.cell_type == 'code' and not (cell_flags(c.source) & set(skip)) and not NO_EVAL.search(c.source) for c in nb.cells]
     todo.cells = [c for c, k in zip(todo.cells, keep) if k]
+    os.environ.pop('MPLBACKEND', None)       # a non-interactive backend (Agg) would drop every plot from the outputs
     NotebookClient(todo, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
     done = iter(todo.cells)
     for c, k in zip(nb.cells, keep):

@@ -12,7 +12,9 @@ Checks, each against what the sources say rather than what the builder wrote:
   image outputs (plots);
 - code from `#| hide` cells and `#|` directive lines never show;
 - every internal link resolves: the file exists and its `#fragment` is an id on the target page.
-Screenshots of the home page and one module page go to test-output/.
+- the Results page exists and shows the runs table (with `miniai-fmnist` commands) and its plot;
+- every image README.md shows is a PNG file in the repository.
+Screenshots of the home page, the Results page and one module page go to test-output/.
 
 Usage: python scripts/test_docs.py [--site _site] [--out test-output]
 """
@@ -227,8 +229,14 @@ def main(site, out):
                 elif u.scheme not in ('http', 'https', 'mailto'): fail(f'{rel}: odd link {h}')
 
             if rel == 'index.html': page.screenshot(path=str(out/'home.png'), full_page=True)
+            if rel == 'results.html':
+                tables = '\n'.join(page.eval_on_selector_all('main table', 'els => els.map(e => e.innerText)'))
+                if 'miniai-fmnist' not in tables: fail('results.html: no table of runs with their miniai-fmnist commands')
+                if not any(c and w > 0 for _, c, w in imgs): fail('results.html: the accuracy-against-time plot is not shown')
+                page.screenshot(path=str(out/'results.png'), full_page=True)
             page.close()
 
+        if 'results.html' not in pages: fail('no Results page (results.html from nbs/results.ipynb)')
         mods = [p for p in expected_nav if p in doc_pages]
         if mods:
             shot = 'learner.html' if 'learner.html' in mods else mods[0]
@@ -240,6 +248,9 @@ def main(site, out):
             page.close()
         browser.close()
     srv.shutdown()
+    for img in re.findall(r'!\[[^\]]*\]\(([^)\s]+)\)', (ROOT/'README.md').read_text()):
+        f = ROOT/img
+        if not (f.is_file() and f.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'): fail(f'README.md shows {img}, which is not a PNG file here')
     n_names = sum(len(v) for v in names.values())
     print(f'docs browser test: {len(pages)} pages, {n_docs}/{n_names} show_doc entries, {n_imgs} images, '
           f'{n_links} internal links checked; screenshots in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/')
