@@ -23,121 +23,12 @@ from .checkpoint import (CheckpointCB, ResumeCB, CheckpointError, check_writable
                                save_model, load_model)
 from .guards import TerminateOnNaNCB, CheckBatchCB, NonFiniteLossError, BatchError
 from .distrib import launched_distributed, AccelerateCB
+from .cli import *
 
 # %% auto #0
-__all__ = ['AUGS', 'BUDGET_LESSON', 'RECIPES', 'pos_int', 'pos_float', 'nonneg_int', 'prob', 'default_recipe', 'get_parser',
-           'parse_args', 'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted',
-           'fit_one', 'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main',
-           'load_runs', 'runs_table', 'seed_table', 'plot_runs']
-
-# %% ../nbs/12_fmnist.ipynb #d544af5b
-AUGS = ('none', 'flip-crop', 'erase', 'copy')
-
-def default_recipe(epochs:int, model:str='pooled') -> dict:
-    "The best recipe we measured for `epochs` epochs: model, augmentation, max learning rate (for `model`), TTA."
-    if epochs >= 40: aug, lr, tta = 'erase', 2e-2, False
-    elif epochs >= 10: aug, lr, tta = 'flip-crop', 1e-2, True
-    else: aug, lr, tta = 'none', MODELS[model].lr, False
-    return dict(model='pooled', aug=aug, lr=lr, tta=tta)
-
-# the lesson's figure for the budgets the defaults were measured at
-BUDGET_LESSON = {5: "best 5-epoch result: 93.2% (wide ResNet with dropout)", 20: "crop + flip, 20 epochs: 93.8%; TTA 94.2%",
-                 50: "crop + flip + erase, 50 epochs: 94.6%"}
-
-# name: (the options it sets, the lesson's figure for it)
-RECIPES = {
-    'cnn-5':       (dict(model='cnn', epochs=5), "lesson CNN, 5 epochs: 90.6%"),
-    'deeper-5':    (dict(model='cnn-deeper', epochs=5), "deeper CNN, 5 epochs: 91.7%"),
-    'resnet-5':    (dict(model='resnet', epochs=5), "ResNet, 5 epochs: 92.2%"),
-    'timm-5':      (dict(model='timm-resnet18d', epochs=5), "timm resnet18d, 5 epochs: 92.0%"),
-    'wide-5':      (dict(model='wide', epochs=5), "wider ResNet, 5 epochs: 92.7%"),
-    'pooled-5':    (dict(model='pooled', epochs=5), "global-pooling ResNet, 5 epochs: about 92.6%"),
-    'pooled512-5': (dict(model='pooled-512', epochs=5), "pooled + 512 block, 5 epochs: 92.6%"),
-    'stem-5':      (dict(model='pooled-stem', epochs=5), "conv stem, 5 epochs: about 92.6%"),
-    'plain-5':     (dict(model='wide', epochs=5, lr=1e-2), "wide ResNet, 5 epochs, lr 1e-2: 93.2% (course notebook, no dropout)"),
-    'dropout-5':   (dict(model='wide', epochs=5, lr=1e-2, dropout=0.1, dropout_stem=0.1), "dropout, 5 epochs: 93.2%"),
-    'crop-20':     (dict(model='pooled', epochs=20, aug='flip-crop', lr=1e-2, tta=True), "crop + flip, 20 epochs: 93.8%; TTA 94.2%"),
-    'copy-25x2':   (dict(model='pooled', epochs=25, aug='copy', lr=2e-2, tta=False, ensemble=2),
-                    "crop + flip + copy, 2 × 25 epochs: 94.0% and 94.1%, ensemble 94.4%"),
-    'erase-50':    (dict(model='pooled', epochs=50, aug='erase', lr=2e-2, tta=False), "crop + flip + erase, 50 epochs: 94.6%"),
-}
-
-# %% ../nbs/12_fmnist.ipynb #10850641
-def _typed(kind, check, what):
-    def f(s):
-        try: v = kind(s)
-        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not {what}")
-        if not check(v): raise argparse.ArgumentTypeError(f"{s!r} is not {what}")
-        return v
-    f.__name__ = what
-    return f
-
-pos_int = _typed(int, lambda v: v >= 1, 'a positive integer (1 or more)')
-pos_float = _typed(float, lambda v: 0 < v < 3.4e38, 'a positive number below 3.4e38 (float32 overflows above)')
-nonneg_int = _typed(int, lambda v: v >= 0, 'a non-negative integer')
-prob = _typed(float, lambda v: 0 <= v < 1, 'a probability in [0, 1)')
-
-# %% ../nbs/12_fmnist.ipynb #db4244ef
-class _Help(argparse.HelpFormatter):
-    "Add each option's default to its help, unless the help already says what the default is."
-    def _get_help_string(self, action):
-        h = action.help or ''
-        if 'default' in h or action.default in (None, argparse.SUPPRESS) or action.option_strings == ['-h', '--help']: return h
-        return h + ' (default: %(default)s)'
-
-def get_parser() -> argparse.ArgumentParser:
-    "The `miniai-fmnist` command line options."
-    p = argparse.ArgumentParser(prog='miniai-fmnist', formatter_class=_Help,
-        description="Train one of the lessons' models on Fashion-MNIST and report its test accuracy; or evaluate a saved "
-                    "model, or predict the classes of image files with it. Defaults give the best recipe we have for the "
-                    "number of epochs asked.",
-        epilog="Training stops with an error naming the epoch and batch at the first NaN or infinite loss. Started by "
-               "`torchrun --nproc_per_node N` or `accelerate launch` (give them this script's path: `which miniai-fmnist`), "
-               "it trains data-parallel on N processes with the same global batch size; only the first process "
-               "prints and writes files.")
-    g = p.add_argument_group('model and training')
-    g.add_argument('--recipe', choices=list(RECIPES), default=None,
-                   help='a named recipe of the lessons (see the results table); other options override its settings')
-    g.add_argument('--model', choices=list(MODELS), default=None, help="the model, by its name in `miniai.augment.MODELS` "
-                   "(default: the recipe's, pooled)")
-    g.add_argument('--dropout', type=prob, default=None, metavar='P', help='dropout before the last linear layer (default: 0)')
-    g.add_argument('--dropout-stem', type=prob, default=None, metavar='P', help='Dropout2d after the first block (default: 0)')
-    g.add_argument('--label-smoothing', type=prob, default=None, metavar='EPS', help='label smoothing of the loss (default: 0)')
-    g.add_argument('--ema', type=prob, default=None, metavar='DECAY', help='validate, test and save a moving average of the weights '
-                   'with this decay, e.g. 0.99 (default: off)')
-    g.add_argument('--epochs', type=pos_int, default=None, help="epochs to train (default: the recipe's, else 2)")
-    g.add_argument('--lr', type=pos_float, default=None, help="one-cycle max learning rate (default: the recipe's)")
-    g.add_argument('--bs', type=pos_int, default=1024, help='batch size (validation uses twice that)')
-    g.add_argument('--aug', choices=AUGS, default=None, help="training augmentation: none, random crop + flip, "
-                   "+ random erasing, + random copying (default: the recipe's)")
-    g.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
-                   help="test-time augmentation: average the predictions on each image and its mirror image (default: the recipe's)")
-    g.add_argument('--ensemble', type=pos_int, default=None, metavar='K', help='train K models (seeds seed, seed+1, ...) '
-                   'and average their predictions (default: 1)')
-    g.add_argument('--seed', type=nonneg_int, default=None, help='random seed (default: a random one, reported)')
-    s = p.add_argument_group('speed')
-    s.add_argument('--device', default=None, help=f'cpu, cuda, cuda:N or mps (default here: {def_device})')
-    s.add_argument('--precision', choices=('auto', 'fp32', 'bf16', 'fp16'), default='auto',
-                   help='autocast precision; auto: bf16 on CPUs with bf16 instructions and recent GPUs, '
-                        'fp16 (with a gradient scaler) on older GPUs, else fp32')
-    s.add_argument('--channels-last', action=argparse.BooleanOptionalAction, default=True,
-                   help='channels-last memory format for the model and batches')
-    s.add_argument('--compile', action='store_true', help='torch.compile the model (pays off only for long runs)')
-    d = p.add_argument_group('data and outputs')
-    d.add_argument('--data', default=None, metavar='PATH', help='folder with the Fashion-MNIST .gz files '
-                   '(default: $MINIAI_DATA, the user cache, /usr/share/datasets/fashion-mnist, then the HF hub)')
-    d.add_argument('--n-train', type=pos_int, default=None, metavar='N', help='train on the first N training images only')
-    d.add_argument('--n-valid', type=pos_int, default=None, metavar='N', help='test on the first N test images only')
-    d.add_argument('--valid-split', type=pos_int, default=None, metavar='N', help='hold the last N training images out and '
-                   'validate on them instead of the test set (to choose a recipe without looking at the test set)')
-    d.add_argument('--save', default=None, metavar='PATH', help='save the trained model(s) here: safetensors weights + JSON metadata')
-    d.add_argument('--load', default=None, metavar='PATH', help="don't train: evaluate the model saved at PATH on the test set")
-    d.add_argument('--predict', nargs='+', default=None, metavar='IMG', help='with --load: print the predicted class of each image file')
-    d.add_argument('--json', default=None, metavar='PATH', help='write the results as JSON here')
-    d.add_argument('--checkpoint-dir', default=None, metavar='DIR', help='save a checkpoint after every epoch here')
-    d.add_argument('--resume', action='store_true', help='go on from the checkpoints in --checkpoint-dir')
-    d.add_argument('--quiet', action='store_true', help='no progress bars or per-epoch table: just the summary')
-    return p
+__all__ = ['parse_args', 'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted', 'fit_one',
+           'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs',
+           'runs_table', 'seed_table', 'plot_runs']
 
 # %% ../nbs/12_fmnist.ipynb #665ecb12
 def _check_device(dev):
@@ -150,40 +41,25 @@ def _check_device(dev):
         return f"--device {dev}: MPS is not available here: use --device cpu"
     if d.type not in ('cpu', 'cuda', 'mps'): return f"--device {dev!r}: only cpu, cuda and mps are supported"
 
-_TRAINING = ('recipe', 'model', 'dropout', 'dropout_stem', 'label_smoothing', 'ema', 'epochs', 'lr', 'aug', 'ensemble', 'save',
-             'checkpoint_dir', 'valid_split')
-
 def _fill(a):
     "Fill the options left at None: the recipe's setting, else the default recipe for the number of epochs."
     rec = RECIPES[a.recipe][0] if a.recipe else {}
     if a.epochs is None: a.epochs = rec.get('epochs', 2)
     model = a.model or rec.get('model', 'pooled')
-    budget = {**default_recipe(a.epochs, model), 'model': model, 'ensemble': 1, 'dropout': 0., 'dropout_stem': 0., 'label_smoothing': 0.}
+    budget = {**default_recipe(a.epochs), 'model': model, 'ensemble': 1, 'dropout': 0., 'dropout_stem': 0., 'label_smoothing': 0.}
+    if budget['lr'] is None: budget['lr'] = MODELS[model].lr
     for k, v in budget.items():
         if getattr(a, k) is None: setattr(a, k, rec.get(k, v))
     if a.seed is None: a.seed = int(torch.randint(0, 2**31 - 1, ()).item())
 
 def parse_args(argv=None) -> argparse.Namespace:
-    "Parse and check the command line `argv` (default: `sys.argv[1:]`), filling in the recipe's settings."
-    p = get_parser()
-    a = p.parse_args(argv)
-    a.argv = list(sys.argv[1:] if argv is None else argv)
+    "`parse_cli`, then the checks that need the library (model, device), filling in the recipe's settings."
+    p, a = get_parser(), parse_cli(argv)
     a.device = a.device or def_device
     if (msg := _check_device(a.device)): p.error(msg)
-    if a.data is not None and not Path(a.data).expanduser().is_dir():
-        p.error(f"--data {a.data}: no such folder: give the folder holding the Fashion-MNIST .gz files")
-    if a.resume and not a.checkpoint_dir: p.error("--resume needs --checkpoint-dir (the folder the checkpoints are in)")
-    if a.predict and not a.load: p.error("--predict needs --load PATH (the saved model to predict with)")
-    if a.ema and a.checkpoint_dir: p.error("--ema can't be checkpointed yet: drop --checkpoint-dir or --ema")
-    if a.load:
-        given = [k for k in _TRAINING if getattr(a, k) not in (None, False)] + (['resume'] if a.resume else [])
-        if given: p.error(f"--load evaluates a saved model, so it takes no training options: drop --{given[0].replace('_', '-')}")
-        if a.tta is None: a.tta = False
-        return a
-    world = int(os.environ.get('WORLD_SIZE', '1'))
-    if a.bs % world: p.error(f"--bs {a.bs} doesn't split over the {world} processes the launcher started: use a multiple of {world} "
-                             "(--bs is the global batch size, shared between the processes)")
-    _fill(a)
+    if a.model is not None and a.model not in MODELS:
+        p.error(f"argument --model: invalid choice: {a.model!r} (choose from {', '.join(map(repr, MODELS))})")
+    if not a.load: _fill(a)
     return a
 
 # %% ../nbs/12_fmnist.ipynb #541aac3d
