@@ -51,6 +51,7 @@ class _ScaledStep:
     def step(self): self.scaler.step(self.optimizer); self.scaler.update()
     def __getattr__(self, nm): return getattr(self.optimizer, nm)
 
+# %% ../nbs/09_accel.ipynb #2a04f823
 class MixedPrecisionCB(Callback):
     "Autocast forward pass and loss to `dtype` (None/'auto': what `device` does well); fp16 adds a `GradScaler`."
     order = Order.MIXED_PRECISION

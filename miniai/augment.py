@@ -20,10 +20,10 @@ from .init import *
 from .resnet import *
 
 # %% auto #0
-__all__ = ['ModelSpec', 'MODELS', 'tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip', 'RandCropFlip',
-           'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'CapturePreds', 'accuracy', 'rand_blocks', 'block_masks',
-           'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy', 'RandCopy', 'ensemble_preds',
-           'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
+__all__ = ['TTA_VIEWS', 'ModelSpec', 'MODELS', 'tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip',
+           'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'CapturePreds', 'accuracy', 'shift',
+           'rand_blocks', 'block_masks', 'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy', 'RandCopy',
+           'mean_preds', 'ensemble_preds', 'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
 
 # %% ../nbs/08_augment.ipynb #f85b1094
 def tfm_batch(b, tfm_x=fc.noop, tfm_y=fc.noop):
@@ -163,11 +163,23 @@ def accuracy(preds, targs):
 
 # %% ../nbs/08_augment.ipynb #2c4220e7
 @patch
-def tta(self:Learner, tfm=hflip, cbs=None):
-    "Validation predictions averaged over the plain and the `tfm`-transformed inputs, and the targets."
-    p, t = self.capture_preds(cbs=cbs)
-    pt, _ = self.capture_preds(cbs=fc.L(cbs) + [tta_cb(tfm)])
-    return (p + pt) / 2, t
+def tta(self:Learner, tfms=hflip, cbs=None, preds=None):
+    "Validation predictions averaged over the plain inputs and each of `tfms` (one transform or a list), and the targets."
+    p, t = preds if preds is not None else self.capture_preds(cbs=cbs)   # `preds`: the plain ones, if already captured
+    views = [p] + [self.capture_preds(cbs=fc.L(cbs) + [tta_cb(f)])[0] for f in fc.L(tfms)]
+    return torch.stack(views).mean(0), t
+
+# %% ../nbs/08_augment.ipynb #948c6929
+def shift(x, dx:int=1, dy:int=1):
+    "The batch `x` moved `dx` pixels right and `dy` down (negative: left, up), the uncovered border filled with edge pixels."
+    p, (h, w) = max(abs(dx), abs(dy)), x.shape[-2:]
+    if p == 0: return x
+    return F.pad(x, (p, p, p, p), mode='replicate')[..., p-dy:p-dy+h, p-dx:p-dx+w]
+
+def _flip_shift(dx, dy): return lambda x: hflip(shift(x, dx, dy))
+
+TTA_VIEWS = {'flip': (hflip,), 'shift': (partial(shift, dx=-1, dy=-1), partial(shift, dx=1, dy=1)),
+             'flip-shift': (hflip, partial(shift, dx=-1, dy=-1), partial(shift, dx=1, dy=1), _flip_shift(-1, -1), _flip_shift(1, 1))}
 
 # %% ../nbs/08_augment.ipynb #82c7c5c0
 def rand_blocks(n, h, w, pct=0.2, max_num=4, device=None):
@@ -242,12 +254,16 @@ class RandCopy(nn.Module):
     def extra_repr(self): return f"pct={self.pct}, max_num={self.max_num}"
 
 # %% ../nbs/08_augment.ipynb #ef848508
-def ensemble_preds(learners, tta:bool=False, cbs=None):
-    "Mean validation predictions of `learners` (each with flip TTA if `tta`), and the targets."
-    res = [l.tta(cbs=cbs) if tta else l.capture_preds(cbs=cbs) for l in learners]
+def mean_preds(res) -> tuple:
+    "The mean of the predictions in `res`, a list of `(preds, targets)` over the same validation set, and the targets."
     for _, t in res[1:]:
         if not torch.equal(t, res[0][1]): raise ValueError("the learners' validation sets differ: ensembling needs the same one")
     return torch.stack([p for p, _ in res]).mean(0), res[0][1]
+
+def ensemble_preds(learners, tta=False, cbs=None):
+    "Mean validation predictions of `learners` (each with TTA if `tta`: `True` for a flip, or a list of transforms), and the targets."
+    views = hflip if tta is True else tta
+    return mean_preds([l.tta(views, cbs=cbs) if tta else l.capture_preds(cbs=cbs) for l in learners])
 
 # %% ../nbs/08_augment.ipynb #2963e8a6
 def _insert(model:nn.Sequential, i:int, mod:nn.Module):
@@ -275,12 +291,13 @@ class TTD_CB(Callback):
 # %% ../nbs/08_augment.ipynb #f641d7cb
 ModelSpec = namedtuple('ModelSpec', 'build desc lr')
 
-def get_cnn():
+def get_cnn(bias=None):
     "The lesson's CNN (1→8→16→32→64, stride 2, then a conv to 10) with `act_gr`, BatchNorm and Kaiming init."
-    return get_model(act=act_gr, norm=nn.BatchNorm2d).apply(partial(init_weights, leaky=0.1))
+    return get_model(act=act_gr, norm=nn.BatchNorm2d, bias=bias).apply(partial(init_weights, leaky=0.1))
 
 MODELS = {
     'cnn':            ModelSpec(get_cnn, "the lesson's CNN (1→8…64, stride 2)", 6e-2),
+    'cnn-bias':       ModelSpec(partial(get_cnn, bias=True), "the lesson's CNN as its code built it (a bias before each BatchNorm)", 6e-2),
     'cnn-deeper':     ModelSpec(get_cnn_deeper, 'deeper CNN (stride-1 first conv, 8…128)', 6e-2),
     'resnet':         ModelSpec(get_resnet, "the lesson's ResNet (8…256)", 2e-2),
     'wide':           ModelSpec(get_wide_resnet, 'wider ResNet (5×5 first block, 16…512)', 2e-2),

@@ -188,12 +188,6 @@ def load_model_state(model:nn.Module, state:dict, source:str='the checkpoint', s
     model.load_state_dict(state)
 
 # %% ../nbs/10_checkpoint.ipynb #2025dcf3
-def _opt_load(opt, state, path):
-    try: opt.load_state_dict(state)
-    except (ValueError, KeyError, RuntimeError) as e:
-        raise CheckpointError(f"The optimiser state in {path} doesn't fit this fit's optimiser ({type(e).__name__}: {e}): "
-                              "resume with the same `opt_func` (and parameter groups) as the original fit.") from e
-
 class ResumeCB(Callback):
     "Resume the fit saved at `path` by `CheckpointCB`: weights, epoch, optimiser, schedulers, metrics and RNG states."
     order = Order.RESUME
@@ -211,25 +205,35 @@ class ResumeCB(Callback):
         learn.epochs = range(ck['epoch'], learn.n_epochs)
         self.pending, self.start_epoch = ck, ck['epoch']
 
-    def before_epoch(self, learn):
-        ck, self.pending = self.pending, None
-        if ck is None: return
-        opt = getattr(learn, 'opt', None)
-        if ck['opt'] is not None and opt is not None: _opt_load(opt, ck['opt'], self.path)
-        cbs = sched_cbs(learn)
-        if [o['cb'] for o in ck['scheds']] != [type(cb).__name__ for cb in cbs]:
-            raise CheckpointError(f"{self.path} holds schedulers of {[o['cb'] for o in ck['scheds']]} but this fit has "
-                                  f"{[type(cb).__name__ for cb in cbs]}: resume with the same scheduler callbacks.")
-        for cb, o in zip(cbs, ck['scheds']): sched_of(cb).load_state_dict(o['state'])
-        self._history(learn, ck)
-        set_rng_states(ck['rng'], getattr(learn, 'dls', None))
+# %% ../nbs/10_checkpoint.ipynb #f6259cae
+def _opt_load(opt, state, path):
+    try: opt.load_state_dict(state)
+    except (ValueError, KeyError, RuntimeError) as e:
+        raise CheckpointError(f"The optimiser state in {path} doesn't fit this fit's optimiser ({type(e).__name__}: {e}): "
+                              "resume with the same `opt_func` (and parameter groups) as the original fit.") from e
 
-    def _history(self, learn, ck):
-        if ck['metrics'] is not None and hasattr(learn, 'metrics'): learn.metrics.history = list(ck['metrics'])
+@patch
+def before_epoch(self:ResumeCB, learn):
+    ck, self.pending = self.pending, None
+    if ck is None: return
+    opt = getattr(learn, 'opt', None)
+    if ck['opt'] is not None and opt is not None: _opt_load(opt, ck['opt'], self.path)
+    cbs = sched_cbs(learn)
+    if [o['cb'] for o in ck['scheds']] != [type(cb).__name__ for cb in cbs]:
+        raise CheckpointError(f"{self.path} holds schedulers of {[o['cb'] for o in ck['scheds']]} but this fit has "
+                              f"{[type(cb).__name__ for cb in cbs]}: resume with the same scheduler callbacks.")
+    for cb, o in zip(cbs, ck['scheds']): sched_of(cb).load_state_dict(o['state'])
+    self._history(learn, ck)
+    set_rng_states(ck['rng'], getattr(learn, 'dls', None))
 
-    def cleanup_fit(self, learn):
-        if self.pending is not None: self._history(learn, self.pending)   # a finished fit: no epoch ran, keep its history
-        self.pending = None
+@patch
+def _history(self:ResumeCB, learn, ck):
+    if ck['metrics'] is not None and hasattr(learn, 'metrics'): learn.metrics.history = list(ck['metrics'])
+
+@patch
+def cleanup_fit(self:ResumeCB, learn):
+    if self.pending is not None: self._history(learn, self.pending)   # a finished fit: no epoch ran, keep its history
+    self.pending = None
 
 # %% ../nbs/10_checkpoint.ipynb #099fb686
 @patch

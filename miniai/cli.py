@@ -8,11 +8,13 @@ import argparse, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['AUGS', 'RECIPES', 'BUDGET_LESSON', 'pos_int', 'pos_float', 'nonneg_int', 'prob', 'default_recipe', 'get_parser',
-           'parse_cli', 'main']
+__all__ = ['AUGS', 'OPTS', 'VIEWS', 'RECIPES', 'BUDGET_LESSON', 'pos_int', 'pos_float', 'nonneg_int', 'prob', 'default_recipe',
+           'get_parser', 'parse_cli', 'main']
 
 # %% ../nbs/11a_cli.ipynb #d544af5b
 AUGS = ('none', 'flip-crop', 'erase', 'copy')
+OPTS = ('adamw', 'nesterov')          # `miniai.fmnist.OPT_FUNCS`
+VIEWS = ('flip', 'shift', 'flip-shift')        # `miniai.augment.TTA_VIEWS`
 
 def default_recipe(epochs:int) -> dict:
     "The best recipe we measured for `epochs` epochs: model, augmentation, max learning rate (None: the model's own), TTA."
@@ -65,6 +67,7 @@ class _Help(argparse.HelpFormatter):
         if 'default' in h or action.default in (None, argparse.SUPPRESS) or action.option_strings == ['-h', '--help']: return h
         return h + ' (default: %(default)s)'
 
+# %% ../nbs/11a_cli.ipynb #bfa91458
 def get_parser() -> argparse.ArgumentParser:
     "The `miniai-fmnist` command line options."
     p = argparse.ArgumentParser(prog='miniai-fmnist', formatter_class=_Help,
@@ -92,6 +95,11 @@ def get_parser() -> argparse.ArgumentParser:
                    "+ random erasing, + random copying (default: the recipe's)")
     g.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
                    help="test-time augmentation: average the predictions on each image and its mirror image (default: the recipe's)")
+    g.add_argument('--tta-views', choices=VIEWS, default=None, help="the views TTA averages: flip (the image and its mirror "
+                   "image), shift (the image, and the image moved one pixel up-left and one down-right), or flip-shift (the "
+                   "image and its mirror image, each also moved those two ways) (default: flip)")
+    g.add_argument('--opt', choices=OPTS, default=None, help="the optimiser: adamw, or nesterov (SGD with Nesterov momentum 0.9 "
+                   "and weight decay 5e-4, whose default --lr is 10× the model's AdamW one) (default: adamw)")
     g.add_argument('--ensemble', type=pos_int, default=None, metavar='K', help='train K models (seeds seed, seed+1, ...) '
                    'and average their predictions (default: 1)')
     g.add_argument('--seed', type=nonneg_int, default=None, help='random seed (default: a random one, reported)')
@@ -111,7 +119,8 @@ def get_parser() -> argparse.ArgumentParser:
     d.add_argument('--valid-split', type=pos_int, default=None, metavar='N', help='hold the last N training images out and '
                    'validate on them instead of the test set (to choose a recipe without looking at the test set)')
     d.add_argument('--save', default=None, metavar='PATH', help='save the trained model(s) here: safetensors weights + JSON metadata')
-    d.add_argument('--load', default=None, metavar='PATH', help="don't train: evaluate the model saved at PATH on the test set")
+    d.add_argument('--load', default=None, metavar='PATH', help="don't train: evaluate the model saved at PATH on the test set "
+                   "(or with --valid-split, on the held-out training images)")
     d.add_argument('--predict', nargs='+', default=None, metavar='IMG', help='with --load: print the predicted class of each image file')
     d.add_argument('--json', default=None, metavar='PATH', help='write the results as JSON here')
     d.add_argument('--checkpoint-dir', default=None, metavar='DIR', help='save a checkpoint after every epoch here')
@@ -121,7 +130,7 @@ def get_parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/11a_cli.ipynb #fa05a6bb
 _TRAINING = ('recipe', 'model', 'dropout', 'dropout_stem', 'label_smoothing', 'ema', 'epochs', 'lr', 'aug', 'ensemble', 'save',
-             'checkpoint_dir', 'valid_split')
+             'checkpoint_dir', 'opt')
 
 def parse_cli(argv=None) -> argparse.Namespace:
     "Parse `argv` (default: `sys.argv[1:]`) and check what needs no library: each value, and the options that go together."
@@ -137,6 +146,7 @@ def parse_cli(argv=None) -> argparse.Namespace:
         given = [k for k in _TRAINING if getattr(a, k) not in (None, False)] + (['resume'] if a.resume else [])
         if given: p.error(f"--load evaluates a saved model, so it takes no training options: drop --{given[0].replace('_', '-')}")
         if a.tta is None: a.tta = False
+    if a.tta_views and not a.tta and (a.load or a.tta is False): p.error("--tta-views needs --tta")
     world = int(os.environ.get('WORLD_SIZE', '1'))
     if a.bs % world: p.error(f"--bs {a.bs} doesn't split over the {world} processes the launcher started: use a multiple of {world} "
                              "(--bs is the global batch size, shared between the processes)")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import atexit, contextlib, copy, io, os, sys
 import fastcore.all as fc
+from fastcore.basics import patch
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
@@ -99,54 +100,63 @@ class AccelerateCB(TrainCB):
     @property
     def world(self) -> int: return self.acc.num_processes
 
-    def _sync_generator(self, dl):
-        "Give the shuffling generator of `dl` the main process's state, so every process draws the same order."
-        if dl.generator is None: dl.generator = torch.Generator()
-        state = [dl.generator.get_state() if self.acc.is_main_process else None]
-        broadcast_object_list(state)
-        dl.generator.set_state(state[0])
+# %% ../nbs/11_distrib.ipynb #3499a96c
+@patch
+def _sync_generator(self:AccelerateCB, dl):
+    "Give the shuffling generator of `dl` the main process's state, so every process draws the same order."
+    if dl.generator is None: dl.generator = torch.Generator()
+    state = [dl.generator.get_state() if self.acc.is_main_process else None]
+    broadcast_object_list(state)
+    dl.generator.set_state(state[0])
 
-    def _prep(self, dl):
-        if dl is None: return None
-        if isinstance(dl, TensorDL):
-            res = shard_dl(dl, self.acc.process_index, self.world, device=self.acc.device)
-            if self.world > 1 and res.shuffle: self._sync_generator(res)
-            return res
-        if isinstance(dl, DataLoader): return self.acc.prepare_data_loader(dl)
-        raise TypeError(f"AccelerateCB can shard a TensorDL or a PyTorch DataLoader, not a {type(dl).__name__}: "
-                        "wrap the data in one of those.")
+@patch
+def _prep(self:AccelerateCB, dl):
+    if dl is None: return None
+    if isinstance(dl, TensorDL):
+        res = shard_dl(dl, self.acc.process_index, self.world, device=self.acc.device)
+        if self.world > 1 and res.shuffle: self._sync_generator(res)
+        return res
+    if isinstance(dl, DataLoader): return self.acc.prepare_data_loader(dl)
+    raise TypeError(f"AccelerateCB can shard a TensorDL or a PyTorch DataLoader, not a {type(dl).__name__}: "
+                    "wrap the data in one of those.")
 
-    def before_fit(self, learn):
-        if any(isinstance(cb, TrainCB) and cb is not self for cb in learn.cbs):
-            raise ValueError("AccelerateCB does TrainCB's job (with `accelerator.backward`): remove the TrainCB from the callbacks.")
-        devices = [(cb, cb.device) for cb in learn.cbs if isinstance(cb, DeviceCB)]
-        quiet = None if self.acc.is_main_process else contextlib.redirect_stdout(io.StringIO())
-        if quiet is not None: quiet.__enter__()
-        learn.cbs.append(_RestoreCB(learn.model, learn.opt, learn.dls, devices, quiet))
-        for cb, _ in devices: cb.device = self.acc.device
-        if any(isinstance(cb, ChannelsLastCB) for cb in learn.cbs):     # convert before DDP makes its buffers
-            learn.model.to(memory_format=torch.channels_last)
-        learn.model, learn.opt = self.acc.prepare(learn.model, learn.opt)
-        dls = copy.copy(learn.dls)
-        dls.train, dls.valid = self._prep(getattr(learn.dls, 'train', None)), self._prep(getattr(learn.dls, 'valid', None))
-        learn.dls = dls
+@patch
+def before_fit(self:AccelerateCB, learn):
+    if any(isinstance(cb, TrainCB) and cb is not self for cb in learn.cbs):
+        raise ValueError("AccelerateCB does TrainCB's job (with `accelerator.backward`): remove the TrainCB from the callbacks.")
+    devices = [(cb, cb.device) for cb in learn.cbs if isinstance(cb, DeviceCB)]
+    quiet = None if self.acc.is_main_process else contextlib.redirect_stdout(io.StringIO())
+    if quiet is not None: quiet.__enter__()
+    learn.cbs.append(_RestoreCB(learn.model, learn.opt, learn.dls, devices, quiet))
+    for cb, _ in devices: cb.device = self.acc.device
+    if any(isinstance(cb, ChannelsLastCB) for cb in learn.cbs):     # convert before DDP makes its buffers
+        learn.model.to(memory_format=torch.channels_last)
+    learn.model, learn.opt = self.acc.prepare(learn.model, learn.opt)
+    dls = copy.copy(learn.dls)
+    dls.train, dls.valid = self._prep(getattr(learn.dls, 'train', None)), self._prep(getattr(learn.dls, 'valid', None))
+    learn.dls = dls
 
-    def cleanup_fit(self, learn): self.acc.free_memory()
+@patch
+def cleanup_fit(self:AccelerateCB, learn): self.acc.free_memory()
 
-    def _gather(self, t, dl, last:bool):
-        if not isinstance(t, torch.Tensor): return t
-        if not isinstance(dl, ShardedDL): return self.acc.gather_for_metrics(t.detach())
-        res = self.acc.gather(t.detach())
-        return res[:len(res) - dl.pad] if last and dl.pad else res
+# %% ../nbs/11_distrib.ipynb #797a4208
+@patch
+def _gather(self:AccelerateCB, t, dl, last:bool):
+    if not isinstance(t, torch.Tensor): return t
+    if not isinstance(dl, ShardedDL): return self.acc.gather_for_metrics(t.detach())
+    res = self.acc.gather(t.detach())
+    return res[:len(res) - dl.pad] if last and dl.pad else res
 
-    def after_batch(self, learn):
-        if self.world == 1: return
-        dl = learn.dls.train if learn.training else learn.dls.valid
-        last = learn.iter == len(dl) - 1
-        learn.preds = self._gather(learn.preds, dl, last)
-        learn.batch = type(learn.batch)(self._gather(o, dl, last) for o in learn.batch)
-        learn.loss = self.full_loss(learn)
+@patch
+def after_batch(self:AccelerateCB, learn):
+    if self.world == 1: return
+    dl = learn.dls.train if learn.training else learn.dls.valid
+    last = learn.iter == len(dl) - 1
+    learn.preds = self._gather(learn.preds, dl, last)
+    learn.batch = type(learn.batch)(self._gather(o, dl, last) for o in learn.batch)
+    learn.loss = self.full_loss(learn)
 
-    def full_loss(self, learn):
-        "The loss of the whole (gathered) batch, in float32 whatever precision the model ran in."
-        with torch.no_grad(): return learn.loss_func(learn.preds.float(), *learn.batch[self.n_inp:])
+@patch
+def full_loss(self:AccelerateCB, learn):
+    "The loss of the whole (gathered) batch, in float32 whatever precision the model ran in."
+    with torch.no_grad(): return learn.loss_func(learn.preds.float(), *learn.batch[self.n_inp:])

@@ -17,7 +17,7 @@ from .files import save_json, machine_info
 from .learner import Learner, MetricsCB, ProgressCB
 from .activations import set_seed
 from .sgd import EMACB
-from .augment import MODELS, create_model, aug_tfms, aug_cb, ensemble_preds, accuracy
+from .augment import MODELS, TTA_VIEWS, create_model, aug_tfms, aug_cb, ensemble_preds, mean_preds, accuracy
 from .accel import std_cbs, as_dtype, auto_dtype
 from .checkpoint import (CheckpointCB, ResumeCB, CheckpointError, check_writable, read_checkpoint, is_main_process,
                                save_model, load_model)
@@ -26,9 +26,9 @@ from .distrib import launched_distributed, AccelerateCB
 from .cli import *
 
 # %% auto #0
-__all__ = ['parse_args', 'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted', 'fit_one',
-           'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs',
-           'runs_table', 'seed_table', 'plot_runs']
+__all__ = ['OPT_FUNCS', 'parse_args', 'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted',
+           'fit_one', 'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main',
+           'load_runs', 'runs_table', 'seed_groups', 'seed_table', 'headline_table', 'ablation_table', 'plot_runs']
 
 # %% ../nbs/12_fmnist.ipynb #665ecb12
 def _check_device(dev):
@@ -45,9 +45,11 @@ def _fill(a):
     "Fill the options left at None: the recipe's setting, else the default recipe for the number of epochs."
     rec = RECIPES[a.recipe][0] if a.recipe else {}
     if a.epochs is None: a.epochs = rec.get('epochs', 2)
-    model = a.model or rec.get('model', 'pooled')
-    budget = {**default_recipe(a.epochs), 'model': model, 'ensemble': 1, 'dropout': 0., 'dropout_stem': 0., 'label_smoothing': 0.}
+    model, opt = a.model or rec.get('model', 'pooled'), a.opt or rec.get('opt', 'adamw')
+    budget = {**default_recipe(a.epochs), 'model': model, 'opt': opt, 'tta_views': 'flip', 'ensemble': 1, 'dropout': 0.,
+              'dropout_stem': 0., 'label_smoothing': 0.}
     if budget['lr'] is None: budget['lr'] = MODELS[model].lr
+    if opt == 'nesterov': budget['lr'] *= 10          # SGD's learning rates are about ten times AdamW's
     for k, v in budget.items():
         if getattr(a, k) is None: setattr(a, k, rec.get(k, v))
     if a.seed is None: a.seed = int(torch.randint(0, 2**31 - 1, ()).item())
@@ -70,6 +72,8 @@ def build_model(args):
     "A fresh model as `args` say: `--model`, `--dropout`, `--dropout-stem`."
     try: return create_model(args.model, p=args.dropout, p_stem=args.dropout_stem)
     except ImportError as e: raise MissingPieceError(f"--model {args.model} needs a package that can't be imported ({e}): install it") from e
+
+OPT_FUNCS = {'adamw': optim.AdamW, 'nesterov': partial(optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4)}
 
 def get_aug(name:str):
     "The training-batch transform for augmentation `name` (one of `AUGS`), or None for 'none'."
@@ -101,7 +105,7 @@ def fit_one(args, seed:int, dls, extra=()) -> tuple:
     cbs = train_cbs(args)
     report = [cb for cb in cbs if isinstance(cb, (MetricsCB, ProgressCB))]   # for the training only, not the test passes after
     loss = partial(F.cross_entropy, label_smoothing=args.label_smoothing) if args.label_smoothing else F.cross_entropy
-    learn = Learner(build_model(args), dls, loss, lr=args.lr, cbs=[cb for cb in cbs if cb not in report], opt_func=optim.AdamW)
+    learn = Learner(build_model(args), dls, loss, lr=args.lr, cbs=[cb for cb in cbs if cb not in report], opt_func=OPT_FUNCS[args.opt])
     if (tfm := get_aug(args.aug)) is not None: learn.cbs.append(aug_cb(tfm))
     t0 = time.perf_counter()
     if args.ema: report.append(EMACB(args.ema))
@@ -115,16 +119,14 @@ def fit_one(args, seed:int, dls, extra=()) -> tuple:
     return learn, time.perf_counter() - t0, done
 
 # %% ../nbs/12_fmnist.ipynb #51c7f4d4
-def evaluate(learns, tta:bool=False) -> dict:
-    "Test accuracy of each learner in `learns` (and with flip TTA if `tta`), and of them all (`ensemble_preds`)."
-    members = []
+def evaluate(learns, views=None) -> dict:
+    "Test accuracy of each learner in `learns` (and with TTA over `views`, a name in `TTA_VIEWS`, if given), and of them all."
+    members, res = [], []
     for l in learns:
-        m = {'accuracy': accuracy(*l.capture_preds())}
-        if tta: m['tta_accuracy'] = accuracy(*l.tta())
-        members.append(m)
-    if len(learns) == 1: acc = members[0].get('tta_accuracy', members[0]['accuracy'])
-    else: acc = accuracy(*ensemble_preds(learns, tta=tta))
-    return dict(accuracy=acc, members=members)
+        plain = l.capture_preds()
+        res.append(l.tta(TTA_VIEWS[views], preds=plain) if views else plain)     # one pass per view: the plain one is reused
+        members.append({'accuracy': accuracy(*plain), **({'tta_accuracy': accuracy(*res[-1])} if views else {})})
+    return dict(accuracy=accuracy(*mean_preds(res)), members=members)        # the ensemble's rule, as `ensemble_preds`
 
 # %% ../nbs/12_fmnist.ipynb #4e204a2d
 def _fmt_secs(s): return f'{s:.1f}s' if s < 60 else f'{int(s//60)}m{s%60:02.0f}s'
@@ -135,7 +137,8 @@ def _check_writable(opt, path, what, example):
     try: check_writable(path, what, example)
     except CheckpointError as e: raise MissingPieceError(f"{opt}: {e}") from e
 
-_SETTINGS = ('model', 'dropout', 'dropout_stem', 'label_smoothing', 'epochs', 'lr', 'bs', 'aug', 'seed', 'n_train', 'valid_split',
+# %% ../nbs/12_fmnist.ipynb #9a1d2c81
+_SETTINGS = ('model', 'opt', 'dropout', 'dropout_stem', 'label_smoothing', 'epochs', 'lr', 'bs', 'aug', 'seed', 'n_train', 'valid_split',
              'precision', 'channels_last')
 
 def _check_resume(path, args, log):
@@ -160,9 +163,10 @@ def _ckpt_cbs(args, i, log=print):
     if args.resume and _check_resume(path, args, log): cbs.insert(0, ResumeCB(path))
     return cbs
 
+# %% ../nbs/12_fmnist.ipynb #ac46faa1
 def _header(args, dls, prec):
     return (f"miniai-fmnist: {args.model}{f' (dropout {args.dropout}, stem {args.dropout_stem})' if args.dropout or args.dropout_stem else ''}, "
-            f"{args.epochs} epochs, lr {args.lr:g}, bs {args.bs}, aug {args.aug}, tta {'on' if args.tta else 'off'}"
+            f"{args.epochs} epochs, {args.opt} lr {args.lr:g}, bs {args.bs}, aug {args.aug}, tta {args.tta_views if args.tta else 'off'}"
             f"{f', label smoothing {args.label_smoothing}' if args.label_smoothing else ''}{f', EMA {args.ema}' if args.ema else ''}"
             f", ensemble {args.ensemble}, seed {args.seed}; {len(dls.train.x)} train / {len(dls.valid.x)} "
             f"{'validation (held out of train)' if args.valid_split else 'test'} images on "
@@ -184,14 +188,15 @@ def run(args, log=print) -> tuple:
         learn, s, d = fit_one(args, args.seed + i, dls, extra=_ckpt_cbs(args, i, log))
         learns.append(learn); secs.append(s); done += d
         if args.ensemble > 1: log(f"model {i+1}/{args.ensemble} trained in {_fmt_secs(s)}")
-    ev = evaluate(learns, args.tta)
+    ev = evaluate(learns, args.tta_views if args.tta else None)
     members = [dict(seed=args.seed + i, seconds=round(s, 2), **m, history=l.metrics.history)
                for i, (l, s, m) in enumerate(zip(learns, secs, ev['members']))]
     res = dict(command='miniai-fmnist ' + shlex.join(args.argv), recipe=args.recipe,
                lesson=RECIPES[args.recipe][1] if args.recipe else BUDGET_LESSON.get(args.epochs),
                model=args.model, dropout=args.dropout, dropout_stem=args.dropout_stem, label_smoothing=args.label_smoothing,
                ema=args.ema, valid_split=args.valid_split, epochs=args.epochs, lr=args.lr,
-               bs=args.bs, aug=args.aug, tta=args.tta, ensemble=args.ensemble, seed=args.seed, device=str(args.device),
+               bs=args.bs, opt=args.opt, aug=args.aug, tta=args.tta,
+               tta_views=args.tta_views if args.tta else None, ensemble=args.ensemble, seed=args.seed, device=str(args.device),
                precision=str(prec).replace('torch.', ''), channels_last=args.channels_last, compile=args.compile,
                n_train=len(dls.train.x), n_test=len(dls.valid.x), accuracy=ev['accuracy'], seconds=round(sum(secs), 2),
                images_per_s=round(len(dls.train.x) * done / sum(secs), 1) if done and sum(secs) > 0 else None, members=members,
@@ -213,8 +218,10 @@ def save_run(path, learns, args, res, dls) -> Path:
     "Save the trained models of a run, with what is needed to use them, to the model file `path`."
     return save_model(path, [l.model for l in learns], model=args.model,
                       model_opts=dict(p=args.dropout, p_stem=args.dropout_stem), classes=FMNIST_CLASSES,
-                      mean=dls.train.mean, std=dls.train.std, accuracy=res['accuracy'], tta=args.tta, command=res['command'])
+                      mean=dls.train.mean, std=dls.train.std, accuracy=res['accuracy'], tta=args.tta_views if args.tta else None,
+                      command=res['command'])
 
+# %% ../nbs/12_fmnist.ipynb #3931a8d9
 def load_images(paths, size:int=28) -> torch.Tensor:
     "The image files `paths` (PNG, JPEG, … of any size) as a uint8 N×`size`×`size` tensor: grey, padded square, resized."
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -228,6 +235,7 @@ def load_images(paths, size:int=28) -> torch.Tensor:
         ims.append(torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).view(size, size))
     return torch.stack(ims)
 
+# %% ../nbs/12_fmnist.ipynb #b546de83
 def _learners(models, dls, args) -> list:
     return [Learner(m, dls, F.cross_entropy, cbs=train_cbs(args, progress=False)) for m in models]
 
@@ -236,7 +244,8 @@ def predict(args, log=print) -> list:
     models, info = load_model(args.load)
     x = load_images(args.predict)
     tdl = TensorDL(x, torch.zeros(len(x), dtype=torch.long), args.bs, mean=info['mean'], std=info['std'], device=args.device)
-    probs = ensemble_preds(_learners(models, DataLoaders(tdl, tdl), args), tta=args.tta)[0].float().softmax(1)
+    views = TTA_VIEWS[args.tta_views or 'flip'] if args.tta else False
+    probs = ensemble_preds(_learners(models, DataLoaders(tdl, tdl), args), tta=views)[0].float().softmax(1)
     ps, idx = probs.max(1)
     res = [(f, info['classes'][i], p) for f, i, p in zip(args.predict, idx.tolist(), ps.tolist())]
     for f, c, p in res: log(f"{f}: {c} ({p:.0%})")
@@ -245,10 +254,12 @@ def predict(args, log=print) -> list:
 def eval_saved(args, log=print) -> dict:
     "Test accuracy of the model file `args.load` (with flip TTA if `args.tta`), as a results dict."
     models, info = load_model(args.load)
-    dls = fmnist_dls(args.bs, path=args.data, device=args.device, n_train=1, n_valid=args.n_valid)
+    dls = fmnist_dls(args.bs, path=args.data, device=args.device, n_train=None if args.valid_split else 1, n_valid=args.n_valid,
+                     valid_split=args.valid_split)
     t0 = time.perf_counter()
-    ev = evaluate(_learners(models, dls, args), args.tta)
-    return dict(command='miniai-fmnist ' + shlex.join(args.argv), loaded=str(args.load), model=info['model'], tta=args.tta,
+    ev = evaluate(_learners(models, dls, args), (args.tta_views or 'flip') if args.tta else None)
+    return dict(command='miniai-fmnist ' + shlex.join(args.argv), loaded=str(args.load), model=info['model'], tta=args.tta, tta_views=(args.tta_views or 'flip') if args.tta else None,
+                valid_split=args.valid_split,
                 ensemble=info['n_models'], n_test=len(dls.valid.x), accuracy=ev['accuracy'], members=ev['members'],
                 saved_accuracy=info.get('accuracy'), trained_by=info.get('command'), seconds=round(time.perf_counter() - t0, 2))
 
@@ -280,7 +291,8 @@ def main(argv=None):
         raise SystemExit(2)
     if not args.load: return
     saved = f" (saved with {res['saved_accuracy']:.2%})" if res['saved_accuracy'] is not None else ''
-    print(f"{args.load}: {res['model']}{', TTA' if args.tta else ''}: test accuracy {res['accuracy']:.2%} on {res['n_test']} images{saved}", flush=True)
+    where = 'held-out validation' if args.valid_split else 'test'
+    print(f"{args.load}: {res['model']}{', TTA' if args.tta else ''}: {where} accuracy {res['accuracy']:.2%} on {res['n_test']} images{saved}", flush=True)
 
 # %% ../nbs/12_fmnist.ipynb #4916e048
 def load_runs(folder='results/runs') -> list:
@@ -302,8 +314,11 @@ def _what(r) -> str:
     if r.get('valid_split'): sub = f", {r['n_train']} train / {r['n_test']} held-out validation"
     d += f", LS {r['label_smoothing']}" if r.get('label_smoothing') else ''
     d += f", EMA {r['ema']}" if r.get('ema') else ''
-    return f"{r['model']}{d}, {r['epochs']} ep, lr {r['lr']:g}, aug {r['aug']}{', TTA' if r['tta'] else ''}{sub}"
+    d += f", {r['opt']}" if r.get('opt', 'adamw') != 'adamw' else ''
+    tta = (', TTA' + (f" ({r['tta_views']})" if r.get('tta_views', 'flip') != 'flip' else '')) if r['tta'] else ''
+    return f"{r['model']}{d}, {r['epochs']} ep, lr {r['lr']:g}, aug {r['aug']}{tta}{sub}"
 
+# %% ../nbs/12_fmnist.ipynb #7c7e6751
 def runs_table(runs) -> str:
     "A Markdown table of `runs` (from `load_runs`): what was trained, test accuracy, time, the lesson's figure, the command."
     rows = ['| run | trained | accuracy (test, or held-out validation) | minutes | precision, date | lesson | command |',
@@ -313,21 +328,59 @@ def runs_table(runs) -> str:
     return '\n'.join(rows)
 
 def _without_seed(cmd:str) -> str:
-    ws = shlex.split(cmd)
-    return shlex.join(w for i, w in enumerate(ws) if w != '--seed' and (i == 0 or ws[i-1] != '--seed'))
+    "`cmd` without `--seed N` and the options that only say where results go (`--json`, `--save`, `--quiet`)."
+    ws, out = shlex.split(cmd), []
+    for i, w in enumerate(ws):
+        if w in ('--seed', '--json', '--save', '--quiet') or (i and ws[i-1] in ('--seed', '--json', '--save')): continue
+        out.append(w)
+    return shlex.join(out)
+
+def seed_groups(runs) -> dict:
+    "`runs` grouped by their command without `--seed` (and output options): command → the runs of each seed."
+    groups = {}
+    for r in runs: groups.setdefault(_without_seed(r['command']), []).append(r)
+    return groups
+
+def _mean_sd(rs) -> str:
+    accs = [r['accuracy'] for r in rs]
+    return f"**{_pct(statistics.mean(accs))}** ± {_pct(statistics.stdev(accs))}" if len(accs) > 1 else f"**{_pct(accs[0])}**"
 
 def seed_table(runs, min_seeds:int=2) -> str:
     "Mean ± standard deviation of the test accuracy of the runs that differ only in `--seed` (at least `min_seeds` of them)."
-    groups = {}
-    for r in runs: groups.setdefault(_without_seed(r['command']), []).append(r)
     rows = ['| trained | seeds | accuracies | mean ± sd | lesson | command (add `--seed N`) |', '|---|---|---|--:|---|---|']
-    for cmd, rs in groups.items():
-        if len(rs) < min_seeds: continue
-        accs = [r['accuracy'] for r in rs]
-        rows.append(f"| {_what(rs[0])} | {', '.join(str(r['seed']) for r in rs)} | {' / '.join(_pct(a) for a in accs)} | "
-                    f"**{_pct(statistics.mean(accs))}** ± {_pct(statistics.stdev(accs))} | {rs[0].get('lesson') or ''} | `{cmd}` |")
+    rows += [f"| {_what(rs[0])} | {', '.join(str(r['seed']) for r in rs)} | {' / '.join(_pct(r['accuracy']) for r in rs)} | "
+             f"{_mean_sd(rs)} | {rs[0].get('lesson') or ''} | `{cmd}` |" for cmd, rs in seed_groups(runs).items() if len(rs) >= min_seeds]
     return '\n'.join(rows)
 
+def headline_table(runs, names) -> str:
+    "One row per budget: the recipe of each run in `names` (from `load_runs`), its accuracy as mean ± sd over every seed recorded, the lesson's figure."
+    groups, by_name = seed_groups(runs), {r['name']: r for r in runs}
+    rows = ['| budget | recipe | test accuracy (mean ± sd) | seeds | minutes each | lesson (one GPU run) | command (add `--seed N`) |',
+            '|---|---|--:|--:|--:|---|---|']
+    for n in names:
+        cmd = _without_seed(by_name[n]['command'])
+        rs = groups[cmd]
+        budget = f"{rs[0]['epochs']} epoch{'s' * (rs[0]['epochs'] > 1)}" + (f" × {rs[0]['ensemble']} models" if rs[0]['ensemble'] > 1 else '')
+        rows.append(f"| {budget} | {_what(rs[0])} | {_mean_sd(rs)} | {len(rs)} | {statistics.mean(r['seconds'] for r in rs)/60:.1f} | "
+                    f"{rs[0].get('lesson') or ''} | `{cmd}` |")
+    return '\n'.join(rows)
+
+_CHANGES = ('model', 'opt', 'lr', 'bs', 'aug', 'label_smoothing', 'ema', 'dropout', 'dropout_stem', 'seed')
+
+def ablation_table(runs, base:str) -> str:
+    "Every held-out-validation run with as many epochs as run `base`, as what it changes from `base` and what that buys."
+    b = next(r for r in runs if r['name'] == base)
+    def acc(r, k='accuracy'): return r['members'][0].get(k)
+    rows = ['| change from the base run | validation accuracy | Δ | with TTA (views) | minutes | command |', '|---|--:|--:|--:|--:|---|']
+    for r in [b] + [r for r in runs if r.get('valid_split') and r['epochs'] == b['epochs'] and r['ensemble'] == 1 and r is not b]:
+        ch = ', '.join(f"{k.replace('_', ' ')} {b.get(k, 'adamw' if k == 'opt' else None)} → {r.get(k)}" for k in _CHANGES
+                       if r.get(k, 'adamw' if k == 'opt' else None) != b.get(k, 'adamw' if k == 'opt' else None))
+        tta = f"{_pct(acc(r, 'tta_accuracy'))} ({r.get('tta_views') or 'flip'})" if r['tta'] else ''
+        rows.append(f"| {ch or f'the base run ({_what(b)})'} | {_pct(acc(r))} | {100 * (acc(r) - acc(b)):+.2f} | {tta} | "
+                    f"{r['seconds'] / 60:.1f} | `{r['command']}` |")
+    return '\n'.join(rows)
+
+# %% ../nbs/12_fmnist.ipynb #2c9fab14
 _LESSON_MODELS = ('cnn', 'cnn-deeper', 'resnet', 'wide', 'timm-resnet18d')
 
 def plot_runs(runs, ax=None):

@@ -97,6 +97,7 @@ def _loss_hint(learn, preds, targets) -> str:
                 " and the number of classes the model outputs")
     return f"check that {lf} matches the model's output and the targets (shapes, dtypes, number of classes)"
 
+# %% ../nbs/10a_guards.ipynb #bcc0a131
 class CheckBatchCB(Callback):
     "Turn errors from batches the model or loss can't take, and empty data loaders, into `BatchError`s that say what to fix."
     order = Order.LAST

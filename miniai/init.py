@@ -49,11 +49,11 @@ class BatchTransformCB(Callback):
 # %% ../nbs/05_init.ipynb #5d26db12
 _all_ = ['conv']     # re-exported from `miniai.conv`, so `from miniai.init import *` brings the building block too
 
-def get_model(act=nn.ReLU, nfs=None, norm=None):
-    "The lesson's CNN: stride-2 `conv`s through `nfs` (default 1,8,16,32,64) with `act` and `norm`, then conv to 10 and flatten."
+def get_model(act=nn.ReLU, nfs=None, norm=None, bias=None):
+    "The lesson's CNN: stride-2 `conv`s through `nfs` (default 1,8,16,32,64) with `act`, `norm` (and `bias`: `conv`'s default), then conv to 10 and flatten."
     if nfs is None: nfs = [1, 8, 16, 32, 64]
     if len(nfs) < 2: raise ValueError(f"`nfs` needs the input channels and at least one layer's, got {nfs!r}")
-    layers = [conv(nfs[i], nfs[i+1], act=act, norm=norm) for i in range(len(nfs)-1)]
+    layers = [conv(nfs[i], nfs[i+1], act=act, norm=norm, bias=bias) for i in range(len(nfs)-1)]
     return nn.Sequential(*layers, conv(nfs[-1], 10, act=None, norm=None, bias=True), nn.Flatten())
 
 # %% ../nbs/05_init.ipynb #22a1603d

@@ -5,7 +5,7 @@
 # %% ../nbs/03_learner.ipynb #e050df11
 from __future__ import annotations
 import math, sys, copy
-from functools import partial
+from functools import partial, wraps
 from operator import attrgetter
 from collections import namedtuple
 import fastcore.all as fc
@@ -62,6 +62,7 @@ class with_cbs:
         self.nm = nm
         self.exc = {'fit': CancelFitException, 'epoch': CancelEpochException, 'batch': CancelBatchException}[nm]
     def __call__(self, f):
+        @wraps(f)
         def _f(o, *args, **kwargs):
             try:
                 o.callback(f'before_{self.nm}')
@@ -99,45 +100,50 @@ class Learner():
     def _one_epoch(self):
         for self.iter, self.batch in enumerate(self.dl): self._one_batch()
 
+    def __getattr__(self, name):
+        if name in ('predict', 'get_loss', 'backward', 'step', 'zero_grad'): return partial(self.callback, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def one_epoch(self, training):
         "Run one training (`training=True`) or validation epoch."
         self.model.train(training)
         self.dl = self.dls.train if training else self.dls.valid
         self._one_epoch()
 
-    @with_cbs('fit')
-    def _fit(self, train, valid):
-        for self.epoch in self.epochs:
-            if train: self.one_epoch(True)
-            if valid:
-                with torch.no_grad(): self.one_epoch(False)
+# %% ../nbs/03_learner.ipynb #31252487
+@patch
+@with_cbs('fit')
+def _fit(self:Learner, train, valid):
+    for self.epoch in self.epochs:
+        if train: self.one_epoch(True)
+        if valid:
+            with torch.no_grad(): self.one_epoch(False)
 
-    def fit(self, n_epochs=1, train=True, valid=True, cbs=None, lr=None):
-        "Train for `n_epochs`, with extra `cbs` and learning rate `lr` for this fit only."
-        cbs = _as_cbs(cbs)
-        _check_fit_args(self, n_epochs, lr)
-        self.cbs += cbs
-        try:
-            self.n_epochs = n_epochs
-            self.epochs = range(n_epochs)
-            if lr is None: lr = self.lr
-            if self.opt_func: self.opt = self.opt_func(self.model.parameters(), lr)
-            self._fit(train, valid)
-        finally:
-            for cb in cbs: self.cbs.remove(cb)
+@patch
+def fit(self:Learner, n_epochs=1, train=True, valid=True, cbs=None, lr=None):
+    "Train for `n_epochs`, with extra `cbs` and learning rate `lr` for this fit only."
+    cbs = _as_cbs(cbs)
+    _check_fit_args(self, n_epochs, lr)
+    self.cbs += cbs
+    try:
+        self.n_epochs = n_epochs
+        self.epochs = range(n_epochs)
+        if lr is None: lr = self.lr
+        if self.opt_func: self.opt = self.opt_func(self.model.parameters(), lr)
+        self._fit(train, valid)
+    finally:
+        for cb in cbs: self.cbs.remove(cb)
 
-    def __getattr__(self, name):
-        if name in ('predict', 'get_loss', 'backward', 'step', 'zero_grad'): return partial(self.callback, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+# %% ../nbs/03_learner.ipynb #b3894dd5
+@patch
+def callback(self:Learner, method_nm):
+    "Run event `method_nm` on every callback."
+    run_cbs(self.cbs, method_nm, self)
 
-    def callback(self, method_nm):
-        "Run event `method_nm` on every callback."
-        run_cbs(self.cbs, method_nm, self)
-
-    @property
-    def training(self):
-        "Whether the model is in training mode."
-        return self.model.training
+@patch(as_prop=True)
+def training(self:Learner):
+    "Whether the model is in training mode."
+    return self.model.training
 
 # %% ../nbs/03_learner.ipynb #8a9e09aa
 def _check_fit_args(learn, n_epochs, lr):
@@ -317,6 +323,7 @@ def dl_generators(dls) -> dict:
 
 LRFind = namedtuple('LRFind', 'suggestion lrs losses lr_min')
 
+# %% ../nbs/03_learner.ipynb #e47376f0
 @patch
 def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, plot=True):
     "Find a good learning rate: sweep it up from `start_lr` by `gamma` per batch, plot, suggest, restore everything."
@@ -341,6 +348,7 @@ def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, p
     if plot: plot_lr_find(res)
     return res
 
+# %% ../nbs/03_learner.ipynb #3dc1ecd7
 def plot_lr_find(res, ax=None):
     "Plot a finder's losses (raw and smoothed) against learning rate, marking the minimum and the suggestion."
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))

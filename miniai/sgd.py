@@ -218,6 +218,26 @@ def _per_group(name, optimizer, v):
         return list(v)
     return [v]*n
 
+# %% ../nbs/06_sgd.ipynb #c666e813
+def _total_steps(total_steps, epochs, steps_per_epoch) -> int:
+    "The length of the cycle: `total_steps`, or `epochs * steps_per_epoch`, checked."
+    if total_steps is not None:
+        if not (isinstance(total_steps, int) and total_steps > 0):
+            raise ValueError(f"total_steps must be a positive integer, got {total_steps!r}")
+        return total_steps
+    if epochs is None or steps_per_epoch is None:
+        raise ValueError("Pass either total_steps, or both epochs and steps_per_epoch.")
+    for nm, v in (('epochs', epochs), ('steps_per_epoch', steps_per_epoch)):
+        if not (isinstance(v, int) and v > 0): raise ValueError(f"{nm} must be a positive integer, got {v!r}")
+    return epochs * steps_per_epoch
+
+def _mom_key(optimizer) -> str:
+    "Which hyper-parameter plays the momentum's part in `optimizer`: `betas` (its first value) or `momentum`."
+    defaults = getattr(optimizer, 'defaults', optimizer.param_groups[0])
+    if 'betas' in defaults: return 'betas'
+    if 'momentum' in defaults: return 'momentum'
+    raise ValueError(f"{type(optimizer).__name__} has neither `momentum` nor `betas` to cycle: pass cycle_momentum=False.")
+
 # %% ../nbs/06_sgd.ipynb #5610466f
 class OneCycleSched(LRSched):
     "One-cycle learning rate (and inverse momentum or `betas[0]`) schedule, with PyTorch's `OneCycleLR` arguments."
@@ -225,14 +245,13 @@ class OneCycleSched(LRSched):
                  anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
                  div_factor=25., final_div_factor=1e4, three_phase=False, last_epoch=-1):
         if not hasattr(optimizer, 'param_groups'): super().__init__(optimizer)   # raises the clear TypeError
-        self.total_steps = self._total(total_steps, epochs, steps_per_epoch)
+        self.total_steps = _total_steps(total_steps, epochs, steps_per_epoch)
         if not (isinstance(pct_start, float) and 0 <= pct_start <= 1):
             raise ValueError(f"pct_start must be a float between 0 and 1, got {pct_start!r}")
         if anneal_strategy not in ('cos', 'linear'):
             raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
         self.anneal_strategy, self.cycle_momentum = anneal_strategy, cycle_momentum
         n, pct = self.total_steps, pct_start
-        # (end step, start lr, end lr, start momentum, end momentum), names of values stored in each group
         if three_phase: self.phases = [(float(pct*n) - 1, 'initial_lr', 'max_lr', 'max_momentum', 'base_momentum'),
                                        (float(2*pct*n) - 2, 'max_lr', 'initial_lr', 'base_momentum', 'max_momentum'),
                                        (n - 1, 'initial_lr', 'min_lr', 'max_momentum', 'max_momentum')]
@@ -244,11 +263,10 @@ class OneCycleSched(LRSched):
         pgs = optimizer.param_groups
         if last_epoch == -1:
             for g, mx in zip(pgs, _per_group('max_lr', optimizer, max_lr)):
-                g['initial_lr'] = mx / div_factor
-                g['max_lr'] = mx
+                g['initial_lr'], g['max_lr'] = mx / div_factor, mx
                 g['min_lr'] = g['initial_lr'] / final_div_factor
         if cycle_momentum:
-            self.use_beta1 = self._mom_key(optimizer) == 'betas'
+            self.use_beta1 = _mom_key(optimizer) == 'betas'
             if last_epoch == -1:
                 for g, mx, base in zip(pgs, _per_group('max_momentum', optimizer, max_momentum),
                                        _per_group('base_momentum', optimizer, base_momentum)):
@@ -256,47 +274,30 @@ class OneCycleSched(LRSched):
                     g['max_momentum'], g['base_momentum'] = mx, base
         super().__init__(optimizer, last_epoch)
 
-    @staticmethod
-    def _total(total_steps, epochs, steps_per_epoch):
-        if total_steps is not None:
-            if not (isinstance(total_steps, int) and total_steps > 0):
-                raise ValueError(f"total_steps must be a positive integer, got {total_steps!r}")
-            return total_steps
-        if epochs is None or steps_per_epoch is None:
-            raise ValueError("Pass either total_steps, or both epochs and steps_per_epoch.")
-        for nm, v in (('epochs', epochs), ('steps_per_epoch', steps_per_epoch)):
-            if not (isinstance(v, int) and v > 0): raise ValueError(f"{nm} must be a positive integer, got {v!r}")
-        return epochs * steps_per_epoch
-
-    @staticmethod
-    def _mom_key(optimizer):
-        defaults = getattr(optimizer, 'defaults', optimizer.param_groups[0])
-        if 'betas' in defaults: return 'betas'
-        if 'momentum' in defaults: return 'momentum'
-        raise ValueError(f"{type(optimizer).__name__} has neither `momentum` nor `betas` to cycle: "
-                         "pass cycle_momentum=False.")
-
     def _set_mom(self, g, mom):
         if self.use_beta1: g['betas'] = (mom, *g['betas'][1:])
         else: g['momentum'] = mom
 
-    def get_lr(self, initial=False):
-        t = self.last_epoch
-        if t > self.total_steps:
-            raise ValueError(f"Tried to step {t} times, but total_steps is {self.total_steps}: "
-                             "make total_steps at least the number of training batches (epochs × len(dls.train)).")
-        anneal = anneal_cos if self.anneal_strategy == 'cos' else anneal_linear
-        lrs = []
-        for g in self.optimizer.param_groups:
-            start = 0.
-            for i, (end, lr0, lr1, mom0, mom1) in enumerate(self.phases):
-                if t <= end or i == len(self.phases) - 1:
-                    pct = (t - start) / (end - start)
-                    lrs.append(anneal(g[lr0], g[lr1], pct))
-                    if self.cycle_momentum: self._set_mom(g, anneal(g[mom0], g[mom1], pct))
-                    break
-                start = end
-        return lrs
+# %% ../nbs/06_sgd.ipynb #7e285538
+@patch
+def get_lr(self:OneCycleSched, initial=False):
+    "The learning rate of each param group at step `last_epoch` (setting its momentum too, if `cycle_momentum`)."
+    t = self.last_epoch
+    if t > self.total_steps:
+        raise ValueError(f"Tried to step {t} times, but total_steps is {self.total_steps}: "
+                         "make total_steps at least the number of training batches (epochs × len(dls.train)).")
+    anneal = anneal_cos if self.anneal_strategy == 'cos' else anneal_linear
+    lrs = []
+    for g in self.optimizer.param_groups:
+        start = 0.
+        for i, (end, lr0, lr1, mom0, mom1) in enumerate(self.phases):
+            if t <= end or i == len(self.phases) - 1:
+                pct = (t - start) / (end - start)
+                lrs.append(anneal(g[lr0], g[lr1], pct))
+                if self.cycle_momentum: self._set_mom(g, anneal(g[mom0], g[mom1], pct))
+                break
+            start = end
+    return lrs
 
 # %% ../nbs/06_sgd.ipynb #37d5c02b
 @patch
@@ -367,33 +368,39 @@ class AutoAnnealCB(Callback):
     def after_epoch(self, learn):
         if learn.training and not self.every and self.n: self._end_window(learn)
 
-    def _get_lr(self, learn):
-        opt = learn.opt
-        return opt.param_groups[0]['lr'] if hasattr(opt, 'param_groups') else opt.lr
+# %% ../nbs/06_sgd.ipynb #bd3f63d9
+@patch
+def _get_lr(self:AutoAnnealCB, learn):
+    opt = learn.opt
+    return opt.param_groups[0]['lr'] if hasattr(opt, 'param_groups') else opt.lr
 
-    def _scale_lr(self, learn, f):
-        opt = learn.opt
-        if hasattr(opt, 'param_groups'):
-            for g in opt.param_groups: g['lr'] *= f
-        else: opt.lr *= f
+@patch
+def _scale_lr(self:AutoAnnealCB, learn, f):
+    opt = learn.opt
+    if hasattr(opt, 'param_groups'):
+        for g in opt.param_groups: g['lr'] *= f
+    else: opt.lr *= f
 
-    def _end_window(self, learn):
-        avg = float(self.sum) / self.n
-        self.sum, self.n = 0., 0
-        self.n_windows += 1
-        if self.n_windows > self.warmup:
-            if self.ref is None: self.ref = self.best = avg
-            self.best = min(self.best, avg)
-            if self.best <= self.ratio * self.ref:
-                self._scale_lr(learn, 1/self.div)
-                self.ref = self.best
-        self.history.append(dict(batch=self.n_batches, sq_grad=avg, lr=self._get_lr(learn)))
+@patch
+def _end_window(self:AutoAnnealCB, learn):
+    avg = float(self.sum) / self.n
+    self.sum, self.n = 0., 0
+    self.n_windows += 1
+    if self.n_windows > self.warmup:
+        if self.ref is None: self.ref = self.best = avg
+        self.best = min(self.best, avg)
+        if self.best <= self.ratio * self.ref:
+            self._scale_lr(learn, 1/self.div)
+            self.ref = self.best
+    self.history.append(dict(batch=self.n_batches, sq_grad=avg, lr=self._get_lr(learn)))
 
-    def plot(self):
-        "The windowed mean squared gradient and the learning rate, against the batch count."
-        _, axs = plt.subplots(1, 2, figsize=(8, 3))
-        b = [o['batch'] for o in self.history]
-        axs[0].plot(b, [o['sq_grad'] for o in self.history]); axs[0].set_title('mean squared gradient')
-        axs[1].step(b, [o['lr'] for o in self.history], where='post'); axs[1].set_title('learning rate')
-        for ax in axs: ax.set_yscale('log'); ax.set_xlabel('batch')
-        return axs
+# %% ../nbs/06_sgd.ipynb #412a2029
+@patch
+def plot(self:AutoAnnealCB):
+    "The windowed mean squared gradient and the learning rate, against the batch count."
+    _, axs = plt.subplots(1, 2, figsize=(8, 3))
+    b = [o['batch'] for o in self.history]
+    axs[0].plot(b, [o['sq_grad'] for o in self.history]); axs[0].set_title('mean squared gradient')
+    axs[1].step(b, [o['lr'] for o in self.history], where='post'); axs[1].set_title('learning rate')
+    for ax in axs: ax.set_yscale('log'); ax.set_xlabel('batch')
+    return axs
