@@ -17,11 +17,11 @@ OPTS = ('adamw', 'nesterov')          # `miniai.fmnist.OPT_FUNCS`
 VIEWS = ('flip', 'shift', 'flip-shift')        # `miniai.augment.TTA_VIEWS`
 
 def default_recipe(epochs:int) -> dict:
-    "The best recipe we measured for `epochs` epochs: model, augmentation, max learning rate (None: the model's own), TTA."
-    if epochs >= 40: aug, lr, tta = 'erase', 2e-2, False
-    elif epochs >= 10: aug, lr, tta = 'flip-crop', 1e-2, True
-    else: aug, lr, tta = 'none', None, False
-    return dict(model='pooled', aug=aug, lr=lr, tta=tta)
+    "The best recipe we measured for `epochs` epochs: model, augmentation, max lr (None: the model's own), TTA, batch size, EMA."
+    if epochs >= 40: aug, lr, tta, bs, ema = 'erase', 2e-2, False, 1024, 0.
+    elif epochs >= 10: aug, lr, tta, bs, ema = 'flip-crop', 1e-2, True, 1024, 0.
+    else: aug, lr, tta, bs, ema = 'none', None, False, 256, 0.98
+    return dict(model='pooled', aug=aug, lr=lr, tta=tta, bs=bs, ema=ema)
 
 # name: (the options it sets, the lesson's figure for it)
 RECIPES = {
@@ -87,10 +87,11 @@ def get_parser() -> argparse.ArgumentParser:
     g.add_argument('--dropout-stem', type=prob, default=None, metavar='P', help='Dropout2d after the first block (default: 0)')
     g.add_argument('--label-smoothing', type=prob, default=None, metavar='EPS', help='label smoothing of the loss (default: 0)')
     g.add_argument('--ema', type=prob, default=None, metavar='DECAY', help='validate, test and save a moving average of the weights '
-                   'with this decay, e.g. 0.99 (default: off)')
+                   "with this decay, e.g. 0.99; 0: off (default: the recipe's: 0.98 below 10 epochs, else off)")
     g.add_argument('--epochs', type=pos_int, default=None, help="epochs to train (default: the recipe's, else 2)")
     g.add_argument('--lr', type=pos_float, default=None, help="one-cycle max learning rate (default: the recipe's)")
-    g.add_argument('--bs', type=pos_int, default=1024, help='batch size (validation uses twice that)')
+    g.add_argument('--bs', type=pos_int, default=None, help="batch size (validation uses twice that) (default: the recipe's: "
+                   "256 below 10 epochs, else 1024; the lessons' named recipes 1024)")
     g.add_argument('--aug', choices=AUGS, default=None, help="training augmentation: none, random crop + flip, "
                    "+ random erasing, + random copying (default: the recipe's)")
     g.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
@@ -148,7 +149,8 @@ def parse_cli(argv=None) -> argparse.Namespace:
         if a.tta is None: a.tta = False
     if a.tta_views and not a.tta and (a.load or a.tta is False): p.error("--tta-views needs --tta")
     world = int(os.environ.get('WORLD_SIZE', '1'))
-    if a.bs % world: p.error(f"--bs {a.bs} doesn't split over the {world} processes the launcher started: use a multiple of {world} "
+    if a.load and a.bs is None: a.bs = 1024
+    if a.bs is not None and a.bs % world: p.error(f"--bs {a.bs} doesn't split over the {world} processes the launcher started: use a multiple of {world} "
                              "(--bs is the global batch size, shared between the processes)")
     return a
 

@@ -49,6 +49,8 @@ def _fill(a):
     budget = {**default_recipe(a.epochs), 'model': model, 'opt': opt, 'tta_views': 'flip', 'ensemble': 1, 'dropout': 0.,
               'dropout_stem': 0., 'label_smoothing': 0.}
     if budget['lr'] is None: budget['lr'] = MODELS[model].lr
+    if a.recipe: budget.update(bs=1024, ema=0.)           # the lessons' recipes: the lesson's batch size, no weight averaging
+    if a.checkpoint_dir: budget['ema'] = 0.               # the average isn't checkpointed yet: resumable runs go without it
     if opt == 'nesterov': budget['lr'] *= 10          # SGD's learning rates are about ten times AdamW's
     for k, v in budget.items():
         if getattr(a, k) is None: setattr(a, k, rec.get(k, v))
@@ -315,6 +317,7 @@ def _what(r) -> str:
     d += f", LS {r['label_smoothing']}" if r.get('label_smoothing') else ''
     d += f", EMA {r['ema']}" if r.get('ema') else ''
     d += f", {r['opt']}" if r.get('opt', 'adamw') != 'adamw' else ''
+    d += f", bs {r['bs']}" if r.get('bs', 1024) != 1024 else ''
     tta = (', TTA' + (f" ({r['tta_views']})" if r.get('tta_views', 'flip') != 'flip' else '')) if r['tta'] else ''
     return f"{r['model']}{d}, {r['epochs']} ep, lr {r['lr']:g}, aug {r['aug']}{tta}{sub}"
 
@@ -367,14 +370,18 @@ def headline_table(runs, names) -> str:
 
 _CHANGES = ('model', 'opt', 'lr', 'bs', 'aug', 'label_smoothing', 'ema', 'dropout', 'dropout_stem', 'seed')
 
+def _setting(r, k):
+    "Setting `k` of run `r`, as the command means it (records made before an option existed: its default then)."
+    v = r.get(k, 'adamw' if k == 'opt' else None)
+    return 'off' if k == 'ema' and not v else v
+
 def ablation_table(runs, base:str) -> str:
     "Every held-out-validation run with as many epochs as run `base`, as what it changes from `base` and what that buys."
     b = next(r for r in runs if r['name'] == base)
     def acc(r, k='accuracy'): return r['members'][0].get(k)
     rows = ['| change from the base run | validation accuracy | Δ | with TTA (views) | minutes | command |', '|---|--:|--:|--:|--:|---|']
     for r in [b] + [r for r in runs if r.get('valid_split') and r['epochs'] == b['epochs'] and r['ensemble'] == 1 and r is not b]:
-        ch = ', '.join(f"{k.replace('_', ' ')} {b.get(k, 'adamw' if k == 'opt' else None)} → {r.get(k)}" for k in _CHANGES
-                       if r.get(k, 'adamw' if k == 'opt' else None) != b.get(k, 'adamw' if k == 'opt' else None))
+        ch = ', '.join(f"{k.replace('_', ' ')} {_setting(b, k)} → {_setting(r, k)}" for k in _CHANGES if _setting(r, k) != _setting(b, k))
         tta = f"{_pct(acc(r, 'tta_accuracy'))} ({r.get('tta_views') or 'flip'})" if r['tta'] else ''
         rows.append(f"| {ch or f'the base run ({_what(b)})'} | {_pct(acc(r))} | {100 * (acc(r) - acc(b)):+.2f} | {tta} | "
                     f"{r['seconds'] / 60:.1f} | `{r['command']}` |")
