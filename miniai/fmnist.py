@@ -330,6 +330,7 @@ def runs_table(runs) -> str:
              f"{r.get('lesson') or ''} | `{r['command']}` |" for r in runs]
     return '\n'.join(rows)
 
+# %% ../nbs/12_fmnist.ipynb #6cff2ab0
 def _without_seed(cmd:str) -> str:
     "`cmd` without `--seed N` and the options that only say where results go (`--json`, `--save`, `--quiet`)."
     ws, out = shlex.split(cmd), []
@@ -368,6 +369,7 @@ def headline_table(runs, names) -> str:
                     f"{rs[0].get('lesson') or ''} | `{cmd}` |")
     return '\n'.join(rows)
 
+# %% ../nbs/12_fmnist.ipynb #7e6c5028
 _CHANGES = ('model', 'opt', 'lr', 'bs', 'aug', 'label_smoothing', 'ema', 'dropout', 'dropout_stem', 'seed')
 
 def _setting(r, k):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, sys, warnings
 import torch
+from fastcore.basics import patch
 from torch import nn
 from .learner import *
 from .checkpoint import bare_model
@@ -126,27 +127,30 @@ class CheckBatchCB(Callback):
     def after_epoch(self, learn):
         if self.n == 0: raise BatchError(self._empty('train' if learn.training else 'valid'))
 
-    def cleanup_batch(self, learn):
-        exc = sys.exc_info()[1]
-        if self.failed is None and isinstance(exc, (RuntimeError, TypeError, ValueError, IndexError)) and not isinstance(exc, BatchError):
-            stage = 'model' if self.in_model else self.stage
-            if stage in ('model', 'loss'): self.failed = (exc, stage, learn.epoch, learn.iter, learn.training, learn.batch)
-        self.in_model, self.stage = False, None
+# %% ../nbs/10a_guards.ipynb #f07495ac
+@patch
+def cleanup_batch(self:CheckBatchCB, learn):
+    exc = sys.exc_info()[1]
+    if self.failed is None and isinstance(exc, (RuntimeError, TypeError, ValueError, IndexError)) and not isinstance(exc, BatchError):
+        stage = 'model' if self.in_model else self.stage
+        if stage in ('model', 'loss'): self.failed = (exc, stage, learn.epoch, learn.iter, learn.training, learn.batch)
+    self.in_model, self.stage = False, None
 
-    def cleanup_fit(self, learn):
-        for h in self.hooks: h.remove()
-        self.hooks = []
-        failed, self.failed = self.failed, None
-        if failed is None or sys.exc_info()[1] is not failed[0]: return
-        exc, stage, epoch, it, training, batch = failed
-        where = f"epoch {epoch+1}, {'training' if training else 'validation'} batch {it+1}"
-        orig = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        if stage == 'model':
-            x = self.inp[0] if len(self.inp) == 1 else self.inp
-            raise BatchError(f"The model can't take the batch at {where}: its input is a {_desc(x)}; "
-                             f"{input_hint(x, bare_model(learn.model))}. (The model raised {orig})") from exc
-        preds = getattr(learn, 'preds', None)
-        targets = tuple(batch[self.n_inp:]) if isinstance(batch, (list, tuple)) else ()
-        raise BatchError(f"The loss function can't take the batch at {where}: predictions are a {_desc(preds)}, targets "
-                         f"{_desc(targets[0] if len(targets) == 1 else targets)}; {_loss_hint(learn, preds, targets)}. "
-                         f"(It raised {orig})") from exc
+@patch
+def cleanup_fit(self:CheckBatchCB, learn):
+    for h in self.hooks: h.remove()
+    self.hooks = []
+    failed, self.failed = self.failed, None
+    if failed is None or sys.exc_info()[1] is not failed[0]: return
+    exc, stage, epoch, it, training, batch = failed
+    where = f"epoch {epoch+1}, {'training' if training else 'validation'} batch {it+1}"
+    orig = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    if stage == 'model':
+        x = self.inp[0] if len(self.inp) == 1 else self.inp
+        raise BatchError(f"The model can't take the batch at {where}: its input is a {_desc(x)}; "
+                         f"{input_hint(x, bare_model(learn.model))}. (The model raised {orig})") from exc
+    preds = getattr(learn, 'preds', None)
+    targets = tuple(batch[self.n_inp:]) if isinstance(batch, (list, tuple)) else ()
+    raise BatchError(f"The loss function can't take the batch at {where}: predictions are a {_desc(preds)}, targets "
+                     f"{_desc(targets[0] if len(targets) == 1 else targets)}; {_loss_hint(learn, preds, targets)}. "
+                     f"(It raised {orig})") from exc
