@@ -377,16 +377,17 @@ def _setting(r, k):
     v = r.get(k, 'adamw' if k == 'opt' else None)
     return 'off' if k == 'ema' and not v else v
 
-def ablation_table(runs, base:str) -> str:
+def ablation_table(runs, base:str, commands:bool=True) -> str:
     "Every held-out-validation run with as many epochs as run `base`, as what it changes from `base` and what that buys."
     b = next(r for r in runs if r['name'] == base)
     def acc(r, k='accuracy'): return r['members'][0].get(k)
-    rows = ['| change from the base run | validation accuracy | Δ | with TTA (views) | minutes | command |', '|---|--:|--:|--:|--:|---|']
+    rows = ['| change from the base run | validation accuracy | Δ | with TTA (views) | minutes |' + ' command |' * commands,
+            '|---|--:|--:|--:|--:|' + '---|' * commands]
     for r in [b] + [r for r in runs if r.get('valid_split') and r['epochs'] == b['epochs'] and r['ensemble'] == 1 and r is not b]:
         ch = ', '.join(f"{k.replace('_', ' ')} {_setting(b, k)} → {_setting(r, k)}" for k in _CHANGES if _setting(r, k) != _setting(b, k))
         tta = f"{_pct(acc(r, 'tta_accuracy'))} ({r.get('tta_views') or 'flip'})" if r['tta'] else ''
         rows.append(f"| {ch or f'the base run ({_what(b)})'} | {_pct(acc(r))} | {100 * (acc(r) - acc(b)):+.2f} | {tta} | "
-                    f"{r['seconds'] / 60:.1f} | `{r['command']}` |")
+                    f"{r['seconds'] / 60:.1f} |" + f" `{r['command']}` |" * commands)
     return '\n'.join(rows)
 
 # %% ../nbs/12_fmnist.ipynb #2c9fab14
