@@ -28,7 +28,8 @@ from .cli import *
 # %% auto #0
 __all__ = ['OPT_FUNCS', 'parse_args', 'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted',
            'fit_one', 'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main',
-           'load_runs', 'runs_table', 'seed_groups', 'seed_table', 'headline_table', 'ablation_table', 'plot_runs']
+           'load_runs', 'runs_table', 'seed_groups', 'seed_group', 'seed_table', 'headline_table', 'ablation_table',
+           'plot_runs']
 
 # %% ../nbs/12_fmnist.ipynb #665ecb12
 def _check_device(dev):
@@ -345,6 +346,10 @@ def seed_groups(runs) -> dict:
     for r in runs: groups.setdefault(_without_seed(r['command']), []).append(r)
     return groups
 
+def seed_group(runs, name:str) -> list:
+    "The runs of `runs` that differ from run `name` only in `--seed` (it included)."
+    return seed_groups(runs)[_without_seed(next(r for r in runs if r['name'] == name)['command'])]
+
 def _mean_sd(rs) -> str:
     accs = [r['accuracy'] for r in rs]
     return f"**{_pct(statistics.mean(accs))}** ± {_pct(statistics.stdev(accs))}" if len(accs) > 1 else f"**{_pct(accs[0])}**"
@@ -358,12 +363,11 @@ def seed_table(runs, min_seeds:int=2) -> str:
 
 def headline_table(runs, names) -> str:
     "One row per budget: the recipe of each run in `names` (from `load_runs`), its accuracy as mean ± sd over every seed recorded, the lesson's figure."
-    groups, by_name = seed_groups(runs), {r['name']: r for r in runs}
     rows = ['| budget | recipe | test accuracy (mean ± sd) | seeds | minutes each | lesson (one GPU run) | command (add `--seed N`) |',
             '|---|---|--:|--:|--:|---|---|']
     for n in names:
-        cmd = _without_seed(by_name[n]['command'])
-        rs = groups[cmd]
+        rs = seed_group(runs, n)
+        cmd = _without_seed(rs[0]['command'])
         budget = f"{rs[0]['epochs']} epoch{'s' * (rs[0]['epochs'] > 1)}" + (f" × {rs[0]['ensemble']} models" if rs[0]['ensemble'] > 1 else '')
         rows.append(f"| {budget} | {_what(rs[0])} | {_mean_sd(rs)} | {len(rs)} | {statistics.mean(r['seconds'] for r in rs)/60:.1f} | "
                     f"{rs[0].get('lesson') or ''} | `{cmd}` |")
