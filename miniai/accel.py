@@ -6,7 +6,6 @@
 from __future__ import annotations
 import fastcore.all as fc
 import torch
-from torch import nn
 from .conv import def_device
 from .learner import Callback, Order, TrainCB, DeviceCB, MetricsCB, ProgressCB
 from torcheval.metrics import MulticlassAccuracy   # after miniai.learner, which silences its import warnings
@@ -15,11 +14,10 @@ from torcheval.metrics import MulticlassAccuracy   # after miniai.learner, which
 __all__ = ['as_dtype', 'cpu_bf16_fast', 'auto_dtype', 'MixedPrecisionCB', 'ChannelsLastCB', 'CompileCB', 'accel_cbs', 'std_cbs']
 
 # %% ../nbs/09_accel.ipynb #40eb0756
-_DTYPES = {'fp32': torch.float32, 'float32': torch.float32, 'bf16': torch.bfloat16, 'bfloat16': torch.bfloat16,
-           'fp16': torch.float16, 'float16': torch.float16, 'half': torch.float16}
+_DTYPES = {'fp32': torch.float32, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 def as_dtype(dtype) -> torch.dtype:
-    "`dtype` as a `torch.dtype`: a float dtype, or one of 'fp32', 'bf16', 'fp16' (or their long names)."
+    "`dtype` as a `torch.dtype`: a float dtype, or one of 'fp32', 'bf16', 'fp16'."
     if isinstance(dtype, torch.dtype) and dtype in _DTYPES.values(): return dtype
     if isinstance(dtype, str) and dtype.lower() in _DTYPES: return _DTYPES[dtype.lower()]
     raise ValueError(f"Unknown precision {dtype!r}: use 'fp32', 'bf16' or 'fp16' (or None/'auto' to pick for the device).")

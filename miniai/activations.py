@@ -10,7 +10,6 @@ import fastcore.all as fc
 import numpy as np
 import torch
 from torch import nn
-import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from .datasets import *
 from .conv import *

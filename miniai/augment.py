@@ -4,10 +4,8 @@
 
 # %% ../nbs/08_augment.ipynb #0ed39168
 from __future__ import annotations
-import random
 from functools import partial
 from collections import namedtuple
-from pathlib import Path
 import fastcore.all as fc
 from fastcore.basics import patch
 import torch
@@ -21,9 +19,9 @@ from .resnet import *
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'ModelSpec', 'MODELS', 'tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip',
-           'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'CapturePreds', 'accuracy', 'shift',
-           'rand_blocks', 'block_masks', 'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy', 'RandCopy',
-           'mean_preds', 'ensemble_preds', 'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
+           'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'AltFlipCB', 'CapturePreds', 'accuracy',
+           'shift', 'rand_blocks', 'block_masks', 'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy',
+           'RandCopy', 'mean_preds', 'ensemble_preds', 'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
 
 # %% ../nbs/08_augment.ipynb #f85b1094
 def tfm_batch(b, tfm_x=fc.noop, tfm_y=fc.noop):
@@ -111,9 +109,8 @@ def aug_tfms(padding:int|None=1, flip:bool=True, erase:float|None=None, copy:flo
     if copy: tfms.append(RandCopy(pct=copy, max_num=max_num))
     return nn.Sequential(*tfms)
 
-def aug_cb(*tfms):
-    "A `BatchTransformCB` applying `tfms` (modules or functions) to the inputs of training batches only."
-    tfm = tfms[0] if len(tfms) == 1 else nn.Sequential(*tfms)
+def aug_cb(tfm):
+    "A `BatchTransformCB` applying `tfm` (a module or function) to the inputs of training batches only."
     return BatchTransformCB(partial(tfm_batch, tfm_x=tfm), on_train=True, on_val=False)
 
 def tta_cb(tfm=hflip):
@@ -134,6 +131,21 @@ def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
     try: self.fit(1, valid=False, cbs=[FirstBatchCB()] + fc.L(cbs))
     finally: self.model.train(training)
     show_images(to_cpu(self.batch[0][:max_n]), **kwargs)
+
+# %% ../nbs/08_augment.ipynb #ee80fa24
+class AltFlipCB(Callback):
+    "Alternating flips: a random half of the training images mirrored in the first epoch, every image switched each epoch after."
+    def before_fit(self, learn):
+        self.dl = learn.dls.train
+        self.x = self.dl.x
+        self.first = torch.rand(len(self.x)) < 0.5
+
+    def before_epoch(self, learn):
+        if not learn.training: return
+        mask = (self.first ^ bool(learn.epoch % 2)).view(-1, *[1] * (self.x.dim() - 1))
+        self.dl.x = torch.where(mask, self.x.flip(-1), self.x)
+
+    def cleanup_fit(self, learn): self.dl.x = self.x
 
 # %% ../nbs/08_augment.ipynb #37dec43e
 class CapturePreds(Callback):
@@ -218,11 +230,12 @@ def rand_erase(x, pct:float=0.2, max_num:int=4):
 
 class RandErase(nn.Module):
     "Random erasing (`rand_erase`) of up to `max_num` blocks `pct` of the sides, drawn for each item."
+    f = staticmethod(rand_erase)
     def __init__(self, pct:float=0.2, max_num:int=4):
         super().__init__()
         rand_blocks(1, 1, 1, pct, max_num)   # check the arguments now
         self.pct, self.max_num = pct, max_num
-    def forward(self, x): return rand_erase(x, self.pct, self.max_num)
+    def forward(self, x): return self.f(x, self.pct, self.max_num)
     def extra_repr(self): return f"pct={self.pct}, max_num={self.max_num}"
 
 # %% ../nbs/08_augment.ipynb #eb0a51dc
@@ -244,14 +257,9 @@ def rand_copy(x, pct:float=0.2, max_num:int=4):
     idx = copy_index(n, h, w, pct, max_num, x.device)[:, None].expand(n, c, -1)
     return _keep_format(x.reshape(n, c, h*w).gather(2, idx).view(n, c, h, w), x)
 
-class RandCopy(nn.Module):
+class RandCopy(RandErase):
     "Random copying (`rand_copy`) of up to `max_num` blocks `pct` of the sides within each image."
-    def __init__(self, pct:float=0.2, max_num:int=4):
-        super().__init__()
-        rand_blocks(1, 1, 1, pct, max_num)
-        self.pct, self.max_num = pct, max_num
-    def forward(self, x): return rand_copy(x, self.pct, self.max_num)
-    def extra_repr(self): return f"pct={self.pct}, max_num={self.max_num}"
+    f = staticmethod(rand_copy)
 
 # %% ../nbs/08_augment.ipynb #ef848508
 def mean_preds(res) -> tuple:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_checkpoint.ipynb #547d267f
 from __future__ import annotations
-import copy, json, math, os, random, sys, tempfile, warnings
+import copy, json, os, random, tempfile, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np
@@ -236,11 +236,6 @@ def cleanup_fit(self:ResumeCB, learn):
     self.pending = None
 
 # %% ../nbs/10_checkpoint.ipynb #099fb686
-@patch
-def save_checkpoint(self:Learner, path):
-    "Save a checkpoint of the learner as it is now (weights, optimiser, schedulers, RNG, metrics) to `path`, atomically."
-    return save_atomic(checkpoint_state(self, getattr(self, 'epoch', -1) + 1), check_writable(path))
-
 @patch
 def load_checkpoint(self:Learner, path) -> dict:
     "Load the weights of the checkpoint at `path` into the model (not the optimiser or RNG); return the checkpoint."

@@ -12,14 +12,14 @@ __all__ = ['AUGS', 'OPTS', 'VIEWS', 'RECIPES', 'BUDGET_LESSON', 'pos_int', 'pos_
            'get_parser', 'parse_cli', 'main']
 
 # %% ../nbs/11a_cli.ipynb #d544af5b
-AUGS = ('none', 'flip-crop', 'erase', 'copy')
+AUGS = ('none', 'flip-crop', 'altflip-crop', 'erase', 'copy')
 OPTS = ('adamw', 'nesterov')          # `miniai.fmnist.OPT_FUNCS`
 VIEWS = ('flip', 'shift', 'flip-shift')        # `miniai.augment.TTA_VIEWS`
 
 def default_recipe(epochs:int) -> dict:
     "The best recipe we measured for `epochs` epochs: model, augmentation, max lr (None: the model's own), TTA, batch size, EMA."
     if epochs >= 40: aug, lr, tta, bs, ema = 'erase', 2e-2, False, 1024, 0.
-    elif epochs >= 10: aug, lr, tta, bs, ema = 'flip-crop', 1e-2, True, 1024, 0.
+    elif epochs >= 8: aug, lr, tta, bs, ema = 'flip-crop', 1e-2, True, 256, 0.98
     else: aug, lr, tta, bs, ema = 'none', None, False, 256, 0.98
     return dict(model='pooled', aug=aug, lr=lr, tta=tta, bs=bs, ema=ema)
 
@@ -40,6 +40,12 @@ RECIPES = {
                     "crop + flip + copy, 2 × 25 epochs: 94.0% and 94.1%, ensemble 94.4%"),
     'erase-50':    (dict(model='pooled', epochs=50, aug='erase', lr=2e-2, tta=False), "crop + flip + erase, 50 epochs: 94.6%"),
 }
+
+# the lessons ran every recipe with batches of 1024 and no weight average: said once here, not left to the defaults
+RECIPES = {k: ({'bs': 1024, 'ema': 0., **o}, lesson) for k, (o, lesson) in RECIPES.items()}
+# ours: the fastest way to about 94% we measured (chosen on held-out images: the Beyond page)
+RECIPES['fast'] = (dict(model='pooled', epochs=8, aug='flip-crop', lr=1e-2, tta=True, bs=256, ema=0.98),
+                   "the lesson's first result above 94%: crop + flip, 20 epochs, TTA: 94.2%")
 
 # the lesson's figure for the budgets the defaults were measured at
 BUDGET_LESSON = {5: "best 5-epoch result: 93.2% (wide ResNet with dropout)", 20: RECIPES['crop-20'][1], 50: RECIPES['erase-50'][1]}
@@ -87,12 +93,13 @@ def get_parser() -> argparse.ArgumentParser:
     g.add_argument('--dropout-stem', type=prob, default=None, metavar='P', help='Dropout2d after the first block (default: 0)')
     g.add_argument('--label-smoothing', type=prob, default=None, metavar='EPS', help='label smoothing of the loss (default: 0)')
     g.add_argument('--ema', type=prob, default=None, metavar='DECAY', help='validate, test and save a moving average of the weights '
-                   "with this decay, e.g. 0.99; 0: off (default: the recipe's: 0.98 below 10 epochs, else off)")
+                   "with this decay, e.g. 0.99; 0: off (default: the recipe's: 0.98 below 40 epochs, else off)")
     g.add_argument('--epochs', type=pos_int, default=None, help="epochs to train (default: the recipe's, else 2)")
     g.add_argument('--lr', type=pos_float, default=None, help="one-cycle max learning rate (default: the recipe's)")
     g.add_argument('--bs', type=pos_int, default=None, help="batch size (validation uses twice that) (default: the recipe's: "
-                   "256 below 10 epochs, else 1024; the lessons' named recipes 1024)")
+                   "256 below 40 epochs, else 1024; the lessons' named recipes 1024)")
     g.add_argument('--aug', choices=AUGS, default=None, help="training augmentation: none, random crop + flip, "
+                   "random crop + alternating flips, "
                    "+ random erasing, + random copying (default: the recipe's)")
     g.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
                    help="test-time augmentation: average the predictions on each image and its mirror image (default: the recipe's)")

@@ -12,12 +12,7 @@ from collections.abc import Mapping
 __all__ = ['def_device', 'to_device', 'to_cpu', 'collate_device', 'conv']
 
 # %% ../nbs/02_conv.ipynb #df14a826
-def _pick_device():
-    if torch.cuda.is_available(): return 'cuda'
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return 'mps'
-    return 'cpu'
-
-def_device = _pick_device()
+def_device = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'
 
 # %% ../nbs/02_conv.ipynb #baece163
 def to_device(x, device=def_device):

@@ -4,11 +4,10 @@
 
 # %% ../nbs/11_distrib.ipynb #3b0484d4
 from __future__ import annotations
-import atexit, contextlib, copy, io, os, sys
+import atexit, contextlib, copy, io, os
 import fastcore.all as fc
 from fastcore.basics import patch
 import torch
-from torch import nn
 from torch.utils.data import DataLoader
 from .learner import *                                  # first: it quietens tqdm's notice, which accelerate triggers
 from accelerate import Accelerator
@@ -17,7 +16,7 @@ from .datasets import TensorDL
 from .accel import ChannelsLastCB
 
 # %% auto #0
-__all__ = ['ShardedDL', 'shard_dl', 'launched_distributed', 'AccelerateCB']
+__all__ = ['ShardedDL', 'launched_distributed', 'AccelerateCB']
 
 # %% ../nbs/11_distrib.ipynb #82aefbfb
 class ShardedDL(TensorDL):
@@ -53,10 +52,6 @@ class ShardedDL(TensorDL):
         nf = len(idx) // B
         return torch.cat([idx[:nf*B].view(nf, W, B//W)[:, r].reshape(-1), idx[nf*B:].view(W, -1)[r]])
 
-def shard_dl(dl:TensorDL, rank:int, world:int, device=None) -> ShardedDL:
-    "A loader that yields only process `rank`'s part (of `world`) of each of `dl`'s batches, on `device`."
-    return ShardedDL(dl, rank, world, device)
-
 # %% ../nbs/11_distrib.ipynb #4bcf0df0
 def launched_distributed() -> bool:
     "Whether this process was started by a launcher (`torchrun`, `accelerate launch`) as one of several."
@@ -64,9 +59,7 @@ def launched_distributed() -> bool:
 
 def _has_accelerator() -> bool:
     "Whether torch sees a GPU-like device (CUDA, XPU or MPS)."
-    xpu, mps = getattr(torch, 'xpu', None), getattr(torch.backends, 'mps', None)
-    return (torch.cuda.is_available() or bool(xpu is not None and xpu.is_available())
-            or bool(mps is not None and mps.is_available()))
+    return torch.cuda.is_available() or torch.xpu.is_available() or torch.backends.mps.is_available()
 
 def _end_distributed():
     "Shut the process group down before interpreter teardown, where gloo's threads can abort a finished process."
@@ -113,7 +106,7 @@ def _sync_generator(self:AccelerateCB, dl):
 def _prep(self:AccelerateCB, dl):
     if dl is None: return None
     if isinstance(dl, TensorDL):
-        res = shard_dl(dl, self.acc.process_index, self.world, device=self.acc.device)
+        res = ShardedDL(dl, self.acc.process_index, self.world, device=self.acc.device)
         if self.world > 1 and res.shuffle: self._sync_generator(res)
         return res
     if isinstance(dl, DataLoader): return self.acc.prepare_data_loader(dl)

@@ -17,7 +17,7 @@ from .files import save_json, machine_info
 from .learner import Learner, MetricsCB, ProgressCB
 from .activations import set_seed
 from .sgd import EMACB
-from .augment import MODELS, TTA_VIEWS, create_model, aug_tfms, aug_cb, ensemble_preds, mean_preds, accuracy
+from .augment import MODELS, TTA_VIEWS, create_model, aug_tfms, aug_cb, AltFlipCB, ensemble_preds, mean_preds, accuracy
 from .accel import std_cbs, as_dtype, auto_dtype
 from .checkpoint import (CheckpointCB, ResumeCB, CheckpointError, check_writable, read_checkpoint, is_main_process,
                                save_model, load_model)
@@ -26,10 +26,10 @@ from .distrib import launched_distributed, AccelerateCB
 from .cli import *
 
 # %% auto #0
-__all__ = ['OPT_FUNCS', 'parse_args', 'MissingPieceError', 'build_model', 'get_aug', 'is_main', 'train_cbs', 'Interrupted',
+__all__ = ['OPT_FUNCS', 'parse_args', 'MissingPieceError', 'build_model', 'aug_cbs', 'is_main', 'train_cbs', 'Interrupted',
            'fit_one', 'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main',
-           'load_runs', 'runs_table', 'seed_groups', 'seed_group', 'seed_table', 'headline_table', 'ablation_table',
-           'plot_runs']
+           'load_runs', 'runs_table', 'seed_groups', 'seed_group', 'seed_stats', 'seed_table', 'headline_table',
+           'ablation_table', 'plot_runs']
 
 # %% ../nbs/12_fmnist.ipynb #665ecb12
 def _check_device(dev):
@@ -50,11 +50,10 @@ def _fill(a):
     budget = {**default_recipe(a.epochs), 'model': model, 'opt': opt, 'tta_views': 'flip', 'ensemble': 1, 'dropout': 0.,
               'dropout_stem': 0., 'label_smoothing': 0.}
     if budget['lr'] is None: budget['lr'] = MODELS[model].lr
-    if a.recipe: budget.update(bs=1024, ema=0.)           # the lessons' recipes: the lesson's batch size, no weight averaging
-    if a.checkpoint_dir: budget['ema'] = 0.               # the average isn't checkpointed yet: resumable runs go without it
     if opt == 'nesterov': budget['lr'] *= 10          # SGD's learning rates are about ten times AdamW's
     for k, v in budget.items():
         if getattr(a, k) is None: setattr(a, k, rec.get(k, v))
+    if a.checkpoint_dir: a.ema = 0.                       # the average isn't checkpointed yet: resumable runs go without it
     if a.seed is None: a.seed = int(torch.randint(0, 2**31 - 1, ()).item())
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -78,11 +77,13 @@ def build_model(args):
 
 OPT_FUNCS = {'adamw': optim.AdamW, 'nesterov': partial(optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4)}
 
-def get_aug(name:str):
-    "The training-batch transform for augmentation `name` (one of `AUGS`), or None for 'none'."
+def aug_cbs(name:str) -> list:
+    "The training callbacks for augmentation `name` (one of `AUGS`): none for 'none'."
     if name not in AUGS: raise ValueError(f"Unknown augmentation {name!r}: choose one of {', '.join(AUGS)}")
-    if name == 'none': return None
-    return aug_tfms(padding=1, flip=True, erase=0.2 if name == 'erase' else None, copy=0.2 if name == 'copy' else None)
+    if name == 'none': return []
+    alt = name == 'altflip-crop'
+    tfm = aug_tfms(padding=1, flip=not alt, erase=0.2 if name == 'erase' else None, copy=0.2 if name == 'copy' else None)
+    return [aug_cb(tfm)] + [AltFlipCB()] * alt
 
 # %% ../nbs/12_fmnist.ipynb #11a89dec
 def is_main() -> bool:
@@ -109,7 +110,7 @@ def fit_one(args, seed:int, dls, extra=()) -> tuple:
     report = [cb for cb in cbs if isinstance(cb, (MetricsCB, ProgressCB))]   # for the training only, not the test passes after
     loss = partial(F.cross_entropy, label_smoothing=args.label_smoothing) if args.label_smoothing else F.cross_entropy
     learn = Learner(build_model(args), dls, loss, lr=args.lr, cbs=[cb for cb in cbs if cb not in report], opt_func=OPT_FUNCS[args.opt])
-    if (tfm := get_aug(args.aug)) is not None: learn.cbs.append(aug_cb(tfm))
+    learn.cbs += aug_cbs(args.aug)
     t0 = time.perf_counter()
     if args.ema: report.append(EMACB(args.ema))
     try: learn.fit_one_cycle(args.epochs, args.lr, cbs=[*report, TerminateOnNaNCB(), CheckBatchCB(), *extra])
@@ -350,9 +351,14 @@ def seed_group(runs, name:str) -> list:
     "The runs of `runs` that differ from run `name` only in `--seed` (it included)."
     return seed_groups(runs)[_without_seed(next(r for r in runs if r['name'] == name)['command'])]
 
+def seed_stats(rs, plain:bool=False) -> tuple:
+    "Mean and sd (0 for one run) of the accuracy of the runs `rs` (`plain`: without TTA), how many, and their mean minutes."
+    accs = [r['members'][0]['accuracy'] if plain and r['ensemble'] == 1 else r['accuracy'] for r in rs]
+    return statistics.mean(accs), statistics.stdev(accs) if len(accs) > 1 else 0., len(accs), statistics.mean(r['seconds'] for r in rs) / 60
+
 def _mean_sd(rs) -> str:
-    accs = [r['accuracy'] for r in rs]
-    return f"**{_pct(statistics.mean(accs))}** ± {_pct(statistics.stdev(accs))}" if len(accs) > 1 else f"**{_pct(accs[0])}**"
+    m, sd, n, _ = seed_stats(rs)
+    return f"**{_pct(m)}** ± {_pct(sd)}" if n > 1 else f"**{_pct(m)}**"
 
 def seed_table(runs, min_seeds:int=2) -> str:
     "Mean ± standard deviation of the test accuracy of the runs that differ only in `--seed` (at least `min_seeds` of them)."
@@ -369,7 +375,7 @@ def headline_table(runs, names) -> str:
         rs = seed_group(runs, n)
         cmd = _without_seed(rs[0]['command'])
         budget = f"{rs[0]['epochs']} epoch{'s' * (rs[0]['epochs'] > 1)}" + (f" × {rs[0]['ensemble']} models" if rs[0]['ensemble'] > 1 else '')
-        rows.append(f"| {budget} | {_what(rs[0])} | {_mean_sd(rs)} | {len(rs)} | {statistics.mean(r['seconds'] for r in rs)/60:.1f} | "
+        rows.append(f"| {budget} | {_what(rs[0])} | {_mean_sd(rs)} | {len(rs)} | {seed_stats(rs)[3]:.1f} | "
                     f"{rs[0].get('lesson') or ''} | `{cmd}` |")
     return '\n'.join(rows)
 

@@ -5,7 +5,6 @@
 # %% ../nbs/05_init.ipynb #b9f20536
 from __future__ import annotations
 import gc, sys, warnings
-from functools import partial
 import fastcore.all as fc
 import torch
 from torch import nn

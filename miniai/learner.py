@@ -12,7 +12,7 @@ import fastcore.all as fc
 from fastcore.basics import patch
 import torch
 import torch.nn.functional as F
-from torch import nn, optim
+from torch import optim
 from torch.optim.lr_scheduler import ExponentialLR
 import matplotlib.pyplot as plt
 import warnings
@@ -192,12 +192,9 @@ class MetricsCB(Callback):
     def before_epoch(self, learn): [o.reset() for o in self.all_metrics.values()]
 
     def after_epoch(self, learn):
-        log = {k: f'{v.compute():.3f}' for k, v in self.all_metrics.items()}
-        log['epoch'] = learn.epoch
-        log['train'] = 'train' if learn.model.training else 'eval'
-        self.history.append({**{k: float(v.compute()) for k, v in self.all_metrics.items()},
-                             'epoch': learn.epoch, 'train': learn.model.training})
-        self._log(log)
+        vals = {k: float(v.compute()) for k, v in self.all_metrics.items()}
+        self.history.append({**vals, 'epoch': learn.epoch, 'train': learn.model.training})
+        self._log({**{k: f'{v:.3f}' for k, v in vals.items()}, 'epoch': learn.epoch, 'train': 'train' if learn.model.training else 'eval'})
 
     def after_batch(self, learn):
         x, y, *_ = learn.batch   # only the targets need to leave the device, not the images

@@ -9,7 +9,6 @@ from functools import partial
 from collections import namedtuple
 import fastcore.all as fc
 from fastcore.basics import patch
-import torch
 from torch import nn
 from .conv import *
 from .learner import *

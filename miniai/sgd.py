@@ -221,15 +221,12 @@ def _per_group(name, optimizer, v):
 # %% ../nbs/06_sgd.ipynb #c666e813
 def _total_steps(total_steps, epochs, steps_per_epoch) -> int:
     "The length of the cycle: `total_steps`, or `epochs * steps_per_epoch`, checked."
-    if total_steps is not None:
-        if not (isinstance(total_steps, int) and total_steps > 0):
-            raise ValueError(f"total_steps must be a positive integer, got {total_steps!r}")
-        return total_steps
-    if epochs is None or steps_per_epoch is None:
+    if total_steps is None and (epochs is None or steps_per_epoch is None):
         raise ValueError("Pass either total_steps, or both epochs and steps_per_epoch.")
-    for nm, v in (('epochs', epochs), ('steps_per_epoch', steps_per_epoch)):
+    given = dict(total_steps=total_steps) if total_steps is not None else dict(epochs=epochs, steps_per_epoch=steps_per_epoch)
+    for nm, v in given.items():
         if not (isinstance(v, int) and v > 0): raise ValueError(f"{nm} must be a positive integer, got {v!r}")
-    return epochs * steps_per_epoch
+    return total_steps or epochs * steps_per_epoch
 
 def _mom_key(optimizer) -> str:
     "Which hyper-parameter plays the momentum's part in `optimizer`: `betas` (its first value) or `momentum`."
