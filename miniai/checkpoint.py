@@ -4,10 +4,9 @@
 
 # %% ../nbs/10_checkpoint.ipynb #547d267f
 from __future__ import annotations
-import copy, json, os, random, tempfile, warnings
+import copy, json, os, tempfile, warnings
 from functools import partial
 from pathlib import Path
-import numpy as np
 import fastcore.all as fc
 from fastcore.basics import patch
 import torch
@@ -18,39 +17,14 @@ from .sgd import BaseSchedCB
 from .augment import create_model
 
 # %% auto #0
-__all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'save_atomic', 'get_rng_states', 'set_rng_states', 'CheckpointError',
-           'CheckpointMismatchError', 'bare_model', 'sched_of', 'sched_cbs', 'is_main_process', 'checkpoint_state',
-           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'ModelFileError',
-           'save_model', 'read_model_file', 'load_model']
+__all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'save_atomic', 'CheckpointError', 'CheckpointMismatchError', 'bare_model', 'sched_of',
+           'sched_cbs', 'is_main_process', 'checkpoint_state', 'check_writable', 'CheckpointCB', 'read_checkpoint',
+           'load_model_state', 'ResumeCB', 'ModelFileError', 'save_model', 'read_model_file', 'load_model']
 
 # %% ../nbs/10_checkpoint.ipynb #ff993e5f
 def save_atomic(obj, path) -> Path:
     "`torch.save` `obj` to `path` atomically: to a temporary file in the same folder, fsynced, then renamed over `path`."
     return atomic_write(path, partial(torch.save, obj))
-
-# %% ../nbs/10_checkpoint.ipynb #ef1371c0
-def get_rng_states(dls=None) -> dict:
-    "The states of Python's, NumPy's and torch's (CPU and CUDA) random number generators, and of `dls`' shuffling generators."
-    kind, keys, pos, has_gauss, gauss = np.random.get_state()
-    res = {'python': random.getstate(), 'numpy': (kind, keys.tolist(), pos, has_gauss, gauss),
-           'torch': torch.get_rng_state()}
-    if torch.cuda.is_available() and torch.cuda.is_initialized(): res['cuda'] = torch.cuda.get_rng_state_all()
-    if dls is not None: res['dls'] = {k: g.get_state() for k, g in dl_generators(dls).items()}
-    return res
-
-def set_rng_states(states:dict, dls=None):
-    "Restore the generators' `states` (from `get_rng_states`), including those of `dls`' loaders."
-    random.setstate(states['python'])
-    kind, keys, pos, has_gauss, gauss = states['numpy']
-    np.random.set_state((kind, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
-    torch.set_rng_state(states['torch'])
-    if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(states['cuda'])
-    if dls is None: return
-    gens, saved = dl_generators(dls), states.get('dls', {})
-    for nm, st in saved.items():
-        if nm in gens: gens[nm].set_state(st)
-        else: warnings.warn(f"The checkpoint has a shuffling generator for the {nm} loader but `dls.{nm}` has none: "
-                            f"its order will differ from the original fit's (give it a `generator`, e.g. `fmnist_dls(seed=...)`).")
 
 # %% ../nbs/10_checkpoint.ipynb #59c235e7
 class CheckpointError(RuntimeError):
@@ -77,9 +51,10 @@ def sched_cbs(learn) -> list:
 
 # %% ../nbs/10_checkpoint.ipynb #a4848af0
 def is_main_process() -> bool:
-    "Whether this is the process that prints and saves: rank 0 of a distributed run, or the only process."
+    "Whether this is the process that prints and saves: rank 0 of a distributed (or launched) run, or the only process."
     import torch.distributed as dist
-    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank() == 0
+    return int(os.environ.get('RANK', '0')) == 0       # started by a launcher, not yet in the group
 
 CKPT_VERSION = 1
 

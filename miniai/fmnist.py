@@ -26,10 +26,9 @@ from .distrib import launched_distributed, AccelerateCB
 from .cli import *
 
 # %% auto #0
-__all__ = ['OPT_FUNCS', 'parse_args', 'MissingPieceError', 'build_model', 'aug_cbs', 'is_main', 'train_cbs', 'Interrupted',
-           'fit_one', 'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main',
-           'load_runs', 'runs_table', 'seed_groups', 'seed_group', 'seed_stats', 'seed_table', 'headline_table',
-           'ablation_table', 'plot_runs']
+__all__ = ['OPT_FUNCS', 'parse_args', 'MissingPieceError', 'build_model', 'aug_cbs', 'train_cbs', 'Interrupted', 'fit_one',
+           'evaluate', 'run', 'summary', 'save_run', 'load_images', 'predict', 'eval_saved', 'main', 'load_runs',
+           'runs_table', 'seed_groups', 'seed_group', 'seed_stats', 'seed_table', 'ablation_table', 'plot_runs']
 
 # %% ../nbs/12_fmnist.ipynb #665ecb12
 def _check_device(dev):
@@ -47,7 +46,7 @@ def _fill(a):
     rec = RECIPES[a.recipe][0] if a.recipe else {}
     if a.epochs is None: a.epochs = rec.get('epochs', 2)
     model, opt = a.model or rec.get('model', 'pooled'), a.opt or rec.get('opt', 'adamw')
-    budget = {**default_recipe(a.epochs), 'model': model, 'opt': opt, 'tta_views': 'flip', 'ensemble': 1, 'dropout': 0.,
+    budget = {**default_recipe(a.epochs), 'model': model, 'opt': opt, 'ensemble': 1, 'dropout': 0.,
               'dropout_stem': 0., 'label_smoothing': 0.}
     if budget['lr'] is None: budget['lr'] = MODELS[model].lr
     if opt == 'nesterov': budget['lr'] *= 10          # SGD's learning rates are about ten times AdamW's
@@ -64,6 +63,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     if a.model is not None and a.model not in MODELS:
         p.error(f"argument --model: invalid choice: {a.model!r} (choose from {', '.join(map(repr, MODELS))})")
     if not a.load: _fill(a)
+    a.tta_views = (a.tta_views or 'flip') if a.tta else None      # the views TTA averages; None: no TTA
     return a
 
 # %% ../nbs/12_fmnist.ipynb #541aac3d
@@ -86,13 +86,9 @@ def aug_cbs(name:str) -> list:
     return [aug_cb(tfm)] + [AltFlipCB()] * alt
 
 # %% ../nbs/12_fmnist.ipynb #11a89dec
-def is_main() -> bool:
-    "Whether this process prints and writes files: the only one, or rank 0 of a launched run (even before it joins the group)."
-    return is_main_process() and int(os.environ.get('RANK', '0')) == 0
-
 def train_cbs(args, progress:bool=True) -> list:
     "`std_cbs` for `args`' device and speed options; `AccelerateCB` trains when launched as one of several processes."
-    prog = progress and not args.quiet and is_main()
+    prog = progress and not args.quiet and is_main_process()
     if not launched_distributed(): return std_cbs(args.device, args.precision, args.channels_last, args.compile, progress=prog)
     prec = args.precision
     fp16 = prec == 'fp16' or (prec == 'auto' and torch.cuda.is_available() and auto_dtype('cuda') == torch.float16)
@@ -135,15 +131,9 @@ def evaluate(learns, views=None) -> dict:
 # %% ../nbs/12_fmnist.ipynb #4e204a2d
 def _fmt_secs(s): return f'{s:.1f}s' if s < 60 else f'{int(s//60)}m{s%60:02.0f}s'
 
-def _check_writable(opt, path, what, example):
-    "Fail before training, not after, if `path` can't be written."
-    if path is None: return
-    try: check_writable(path, what, example)
-    except CheckpointError as e: raise MissingPieceError(f"{opt}: {e}") from e
-
 # %% ../nbs/12_fmnist.ipynb #9a1d2c81
-_SETTINGS = ('model', 'opt', 'dropout', 'dropout_stem', 'label_smoothing', 'epochs', 'lr', 'bs', 'aug', 'seed', 'n_train', 'valid_split',
-             'precision', 'channels_last')
+_CHANGES = ('model', 'opt', 'lr', 'bs', 'aug', 'label_smoothing', 'ema', 'dropout', 'dropout_stem', 'seed')      # what recipes set
+_SETTINGS = _CHANGES + ('epochs', 'n_train', 'valid_split', 'precision', 'channels_last')     # what a resumed fit must share
 
 def _check_resume(path, args, log):
     "Whether to resume from `path`: it must hold a fit with this run's settings; a clear error if not."
@@ -167,15 +157,6 @@ def _ckpt_cbs(args, i, log=print):
     if args.resume and _check_resume(path, args, log): cbs.insert(0, ResumeCB(path))
     return cbs
 
-# %% ../nbs/12_fmnist.ipynb #ac46faa1
-def _header(args, dls, prec):
-    return (f"miniai-fmnist: {args.model}{f' (dropout {args.dropout}, stem {args.dropout_stem})' if args.dropout or args.dropout_stem else ''}, "
-            f"{args.epochs} epochs, {args.opt} lr {args.lr:g}, bs {args.bs}, aug {args.aug}, tta {args.tta_views if args.tta else 'off'}"
-            f"{f', label smoothing {args.label_smoothing}' if args.label_smoothing else ''}{f', EMA {args.ema}' if args.ema else ''}"
-            f", ensemble {args.ensemble}, seed {args.seed}; {len(dls.train.x)} train / {len(dls.valid.x)} "
-            f"{'validation (held out of train)' if args.valid_split else 'test'} images on "
-            f"{args.device}, {str(prec).replace('torch.', '')}{', channels-last' if args.channels_last else ''}{', compiled' if args.compile else ''}")
-
 # %% ../nbs/12_fmnist.ipynb #a45115c8
 def run(args, log=print) -> tuple:
     "Train and evaluate as `args` (from `parse_args`) say; return the results (the JSON schema) and the learners."
@@ -186,24 +167,22 @@ def run(args, log=print) -> tuple:
     for opt, n, have in (('--n-train', args.n_train, len(dls.train.x)), ('--n-valid', args.n_valid, len(dls.valid.x))):
         if n is not None and n > have: raise MissingPieceError(f"{opt} {n}: there are only {have} images: use at most {have}")
     prec = as_dtype(auto_dtype(args.device) if args.precision == 'auto' else args.precision)
-    log(_header(args, dls, prec))
+    res = dict(command='miniai-fmnist ' + shlex.join(args.argv), recipe=args.recipe,
+               lesson=RECIPES[args.recipe][1] if args.recipe else BUDGET_LESSON.get(args.epochs),
+               **{k: getattr(args, k) for k in _CHANGES + ('epochs', 'valid_split', 'tta', 'tta_views', 'ensemble', 'channels_last', 'compile')},
+               device=str(args.device), precision=str(prec).replace('torch.', ''), n_train=len(dls.train.x), n_test=len(dls.valid.x))
+    log(f"miniai-fmnist: {_what(res)}, seed {args.seed}{f', ensemble of {args.ensemble}' if args.ensemble > 1 else ''}; on "
+        f"{args.device}, {res['precision']}{', channels-last' if args.channels_last else ''}{', compiled' if args.compile else ''}")
     learns, secs, done = [], [], 0
     for i in range(args.ensemble):
         learn, s, d = fit_one(args, args.seed + i, dls, extra=_ckpt_cbs(args, i, log))
         learns.append(learn); secs.append(s); done += d
         if args.ensemble > 1: log(f"model {i+1}/{args.ensemble} trained in {_fmt_secs(s)}")
-    ev = evaluate(learns, args.tta_views if args.tta else None)
-    members = [dict(seed=args.seed + i, seconds=round(s, 2), **m, history=l.metrics.history)
-               for i, (l, s, m) in enumerate(zip(learns, secs, ev['members']))]
-    res = dict(command='miniai-fmnist ' + shlex.join(args.argv), recipe=args.recipe,
-               lesson=RECIPES[args.recipe][1] if args.recipe else BUDGET_LESSON.get(args.epochs),
-               model=args.model, dropout=args.dropout, dropout_stem=args.dropout_stem, label_smoothing=args.label_smoothing,
-               ema=args.ema, valid_split=args.valid_split, epochs=args.epochs, lr=args.lr,
-               bs=args.bs, opt=args.opt, aug=args.aug, tta=args.tta,
-               tta_views=args.tta_views if args.tta else None, ensemble=args.ensemble, seed=args.seed, device=str(args.device),
-               precision=str(prec).replace('torch.', ''), channels_last=args.channels_last, compile=args.compile,
-               n_train=len(dls.train.x), n_test=len(dls.valid.x), accuracy=ev['accuracy'], seconds=round(sum(secs), 2),
-               images_per_s=round(len(dls.train.x) * done / sum(secs), 1) if done and sum(secs) > 0 else None, members=members,
+    ev = evaluate(learns, args.tta_views)
+    res.update(accuracy=ev['accuracy'], seconds=round(sum(secs), 2),
+               images_per_s=round(len(dls.train.x) * done / sum(secs), 1) if done and sum(secs) > 0 else None,
+               members=[dict(seed=args.seed + i, seconds=round(s, 2), **m, history=l.metrics.history)
+                        for i, (l, s, m) in enumerate(zip(learns, secs, ev['members']))],
                torch=torch.__version__, python=platform.python_version(), machine=machine_info(), cpus=os.cpu_count(),
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
     return res, learns
@@ -222,7 +201,7 @@ def save_run(path, learns, args, res, dls) -> Path:
     "Save the trained models of a run, with what is needed to use them, to the model file `path`."
     return save_model(path, [l.model for l in learns], model=args.model,
                       model_opts=dict(p=args.dropout, p_stem=args.dropout_stem), classes=FMNIST_CLASSES,
-                      mean=dls.train.mean, std=dls.train.std, accuracy=res['accuracy'], tta=args.tta_views if args.tta else None,
+                      mean=dls.train.mean, std=dls.train.std, accuracy=res['accuracy'], tta=args.tta_views,
                       command=res['command'])
 
 # %% ../nbs/12_fmnist.ipynb #3931a8d9
@@ -248,7 +227,7 @@ def predict(args, log=print) -> list:
     models, info = load_model(args.load)
     x = load_images(args.predict)
     tdl = TensorDL(x, torch.zeros(len(x), dtype=torch.long), args.bs, mean=info['mean'], std=info['std'], device=args.device)
-    views = TTA_VIEWS[args.tta_views or 'flip'] if args.tta else False
+    views = TTA_VIEWS[args.tta_views] if args.tta else False
     probs = ensemble_preds(_learners(models, DataLoaders(tdl, tdl), args), tta=views)[0].float().softmax(1)
     ps, idx = probs.max(1)
     res = [(f, info['classes'][i], p) for f, i, p in zip(args.predict, idx.tolist(), ps.tolist())]
@@ -261,8 +240,8 @@ def eval_saved(args, log=print) -> dict:
     dls = fmnist_dls(args.bs, path=args.data, device=args.device, n_train=None if args.valid_split else 1, n_valid=args.n_valid,
                      valid_split=args.valid_split)
     t0 = time.perf_counter()
-    ev = evaluate(_learners(models, dls, args), (args.tta_views or 'flip') if args.tta else None)
-    return dict(command='miniai-fmnist ' + shlex.join(args.argv), loaded=str(args.load), model=info['model'], tta=args.tta, tta_views=(args.tta_views or 'flip') if args.tta else None,
+    ev = evaluate(_learners(models, dls, args), args.tta_views)
+    return dict(command='miniai-fmnist ' + shlex.join(args.argv), loaded=str(args.load), model=info['model'], tta=args.tta, tta_views=args.tta_views,
                 valid_split=args.valid_split,
                 ensemble=info['n_models'], n_test=len(dls.valid.x), accuracy=ev['accuracy'], members=ev['members'],
                 saved_accuracy=info.get('accuracy'), trained_by=info.get('command'), seconds=round(time.perf_counter() - t0, 2))
@@ -271,11 +250,11 @@ def eval_saved(args, log=print) -> dict:
 def main(argv=None):
     "The `miniai-fmnist` console script: train (or load) and evaluate, print a one-line summary, save what's asked."
     args = parse_args(argv)
-    main_proc = is_main()
+    main_proc = is_main_process()
     log = (lambda *a, **k: None) if args.quiet or not main_proc else partial(print, flush=True)
     try:
-        if main_proc:
-            for chk in (('--save', args.save, 'model', 'model.safetensors'), ('--json', args.json, 'results', 'results.json')): _check_writable(*chk)
+        for opt, path, what, eg in (('--save', args.save, 'model', 'model.safetensors'), ('--json', args.json, 'results', 'results.json')):
+            if path and main_proc: check_writable(path, f'{opt} {what}', eg)      # fail now, not after training
         if args.predict: return predict(args, partial(print, flush=True))
         if args.load: res, learns = eval_saved(args), None
         else: res, learns = run(args, log)
@@ -285,7 +264,7 @@ def main(argv=None):
     except (FashionMNISTError, MissingPieceError, CheckpointError, NonFiniteLossError, BatchError) as e:
         if main_proc: print(f"miniai-fmnist: error: {e}", file=sys.stderr)      # once, not by every process
         raise SystemExit(2)
-    if not is_main(): return         # the other processes of a distributed run: the main one reports and saves
+    if not main_proc: return         # the other processes of a distributed run: the main one reports and saves
     if not args.load: print(summary(res), flush=True)
     try:
         if args.save: res['saved'] = str(save_run(args.save, learns, args, res, learns[0].dls))
@@ -321,7 +300,8 @@ def _what(r) -> str:
     d += f", {r['opt']}" if r.get('opt', 'adamw') != 'adamw' else ''
     d += f", bs {r['bs']}" if r.get('bs', 1024) != 1024 else ''
     tta = (', TTA' + (f" ({r['tta_views']})" if r.get('tta_views', 'flip') != 'flip' else '')) if r['tta'] else ''
-    return f"{r['model']}{d}, {r['epochs']} ep, lr {r['lr']:g}, aug {r['aug']}{tta}{sub}"
+    ens = f" × {r['ensemble']} models" if r.get('ensemble', 1) > 1 else ''
+    return f"{r['model']}{d}, {r['epochs']} ep{ens}, lr {r['lr']:g}, aug {r['aug']}{tta}{sub}"
 
 # %% ../nbs/12_fmnist.ipynb #7c7e6751
 def runs_table(runs) -> str:
@@ -360,32 +340,21 @@ def _mean_sd(rs) -> str:
     m, sd, n, _ = seed_stats(rs)
     return f"**{_pct(m)}** ± {_pct(sd)}" if n > 1 else f"**{_pct(m)}**"
 
-def seed_table(runs, min_seeds:int=2) -> str:
-    "Mean ± standard deviation of the test accuracy of the runs that differ only in `--seed` (at least `min_seeds` of them)."
-    rows = ['| trained | seeds | accuracies | mean ± sd | lesson | command (add `--seed N`) |', '|---|---|---|--:|---|---|']
+def seed_table(runs, names=None, min_seeds:int=2) -> str:
+    "Mean ± sd of the accuracy of each group of `runs` that differ only in `--seed`: the groups of the runs `names`, else all of `min_seeds` or more."
+    groups = [seed_group(runs, n) for n in names] if names else [rs for rs in seed_groups(runs).values() if len(rs) >= min_seeds]
+    rows = ['| trained | seeds | accuracies | mean ± sd | minutes each | lesson | command (add `--seed N`) |', '|---|---|---|--:|--:|---|---|']
     rows += [f"| {_what(rs[0])} | {', '.join(str(r['seed']) for r in rs)} | {' / '.join(_pct(r['accuracy']) for r in rs)} | "
-             f"{_mean_sd(rs)} | {rs[0].get('lesson') or ''} | `{cmd}` |" for cmd, rs in seed_groups(runs).items() if len(rs) >= min_seeds]
-    return '\n'.join(rows)
-
-def headline_table(runs, names) -> str:
-    "One row per budget: the recipe of each run in `names` (from `load_runs`), its accuracy as mean ± sd over every seed recorded, the lesson's figure."
-    rows = ['| budget | recipe | test accuracy (mean ± sd) | seeds | minutes each | lesson (one GPU run) | command (add `--seed N`) |',
-            '|---|---|--:|--:|--:|---|---|']
-    for n in names:
-        rs = seed_group(runs, n)
-        cmd = _without_seed(rs[0]['command'])
-        budget = f"{rs[0]['epochs']} epoch{'s' * (rs[0]['epochs'] > 1)}" + (f" × {rs[0]['ensemble']} models" if rs[0]['ensemble'] > 1 else '')
-        rows.append(f"| {budget} | {_what(rs[0])} | {_mean_sd(rs)} | {len(rs)} | {seed_stats(rs)[3]:.1f} | "
-                    f"{rs[0].get('lesson') or ''} | `{cmd}` |")
+             f"{_mean_sd(rs)} | {seed_stats(rs)[3]:.1f} | {rs[0].get('lesson') or ''} | `{_without_seed(rs[0]['command'])}` |" for rs in groups]
     return '\n'.join(rows)
 
 # %% ../nbs/12_fmnist.ipynb #7e6c5028
-_CHANGES = ('model', 'opt', 'lr', 'bs', 'aug', 'label_smoothing', 'ema', 'dropout', 'dropout_stem', 'seed')
+_OFF = ('label_smoothing', 'ema', 'dropout', 'dropout_stem')
 
 def _setting(r, k):
-    "Setting `k` of run `r`, as the command means it (records made before an option existed: its default then)."
-    v = r.get(k, 'adamw' if k == 'opt' else None)
-    return 'off' if k == 'ema' and not v else v
+    "Setting `k` of run `r` (a record, or `vars` of `parse_args`' result) as the command means it: 0 for off, AdamW if not said."
+    v = r.get(k)
+    return float(v or 0) if k in _OFF else (v or 'adamw') if k == 'opt' else v
 
 def ablation_table(runs, base:str, commands:bool=True) -> str:
     "Every held-out-validation run with as many epochs as run `base`, as what it changes from `base` and what that buys."
@@ -394,7 +363,8 @@ def ablation_table(runs, base:str, commands:bool=True) -> str:
     rows = ['| change from the base run | validation accuracy | Δ | with TTA (views) | minutes |' + ' command |' * commands,
             '|---|--:|--:|--:|--:|' + '---|' * commands]
     for r in [b] + [r for r in runs if r.get('valid_split') and r['epochs'] == b['epochs'] and r['ensemble'] == 1 and r is not b]:
-        ch = ', '.join(f"{k.replace('_', ' ')} {_setting(b, k)} → {_setting(r, k)}" for k in _CHANGES if _setting(r, k) != _setting(b, k))
+        def show(o, k): return 'off' if k in _OFF and not _setting(o, k) else _setting(o, k)
+        ch = ', '.join(f"{k.replace('_', ' ')} {show(b, k)} → {show(r, k)}" for k in _CHANGES if _setting(r, k) != _setting(b, k))
         tta = f"{_pct(acc(r, 'tta_accuracy'))} ({r.get('tta_views') or 'flip'})" if r['tta'] else ''
         rows.append(f"| {ch or f'the base run ({_what(b)})'} | {_pct(acc(r))} | {100 * (acc(r) - acc(b)):+.2f} | {tta} | "
                     f"{r['seconds'] / 60:.1f} |" + f" `{r['command']}` |" * commands)

@@ -15,10 +15,6 @@ from .checkpoint import bare_model
 __all__ = ['NonFiniteLossError', 'TerminateOnNaNCB', 'BatchError', 'first_layer', 'input_hint', 'CheckBatchCB']
 
 # %% ../nbs/10a_guards.ipynb #359cfe05
-def _world() -> int:
-    import torch.distributed as dist
-    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
-
 class NonFiniteLossError(FloatingPointError):
     "Training produced a NaN or infinite loss."
 
@@ -30,8 +26,8 @@ class TerminateOnNaNCB(Callback):
     def after_loss(self, learn):
         loss = learn.loss.detach()
         ok = torch.isfinite(loss).all()
-        if _world() > 1:                                  # all processes stop together, or the others would wait forever
-            import torch.distributed as dist
+        import torch.distributed as dist
+        if dist.is_available() and dist.is_initialized():     # all processes stop together, or the others would wait forever
             ok = ok.float(); dist.all_reduce(ok, op=dist.ReduceOp.MIN)
         if bool(ok): return
         n = len(learn.dl) if hasattr(learn.dl, '__len__') else '?'

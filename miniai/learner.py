@@ -4,7 +4,8 @@
 
 # %% ../nbs/03_learner.ipynb #e050df11
 from __future__ import annotations
-import math, sys, copy
+import math, random, sys, copy
+import numpy as np
 from functools import partial, wraps
 from operator import attrgetter
 from collections import namedtuple
@@ -28,7 +29,8 @@ from .conv import *
 # %% auto #0
 __all__ = ['LRFind', 'CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Order', 'Callback', 'run_cbs',
            'with_cbs', 'Learner', 'TrainCB', 'SingleBatchCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
-           'MomentumLearner', 'LRFinderCB', 'centred_mean', 'lr_at_min', 'suggest_lr', 'dl_generators', 'plot_lr_find']
+           'MomentumLearner', 'LRFinderCB', 'centred_mean', 'lr_at_min', 'suggest_lr', 'dl_generators',
+           'get_rng_states', 'set_rng_states', 'plot_lr_find']
 
 # %% ../nbs/03_learner.ipynb #2a265698
 class CancelFitException(Exception):
@@ -320,6 +322,30 @@ def dl_generators(dls) -> dict:
 
 LRFind = namedtuple('LRFind', 'suggestion lrs losses lr_min')
 
+# %% ../nbs/03_learner.ipynb #ef1371c0
+def get_rng_states(dls=None) -> dict:
+    "The states of Python's, NumPy's and torch's (CPU and CUDA) random number generators, and of `dls`' shuffling generators."
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    res = {'python': random.getstate(), 'numpy': (kind, keys.tolist(), pos, has_gauss, gauss),
+           'torch': torch.get_rng_state()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized(): res['cuda'] = torch.cuda.get_rng_state_all()
+    if dls is not None: res['dls'] = {k: g.get_state() for k, g in dl_generators(dls).items()}
+    return res
+
+def set_rng_states(states:dict, dls=None):
+    "Restore the generators' `states` (from `get_rng_states`), including those of `dls`' loaders."
+    random.setstate(states['python'])
+    kind, keys, pos, has_gauss, gauss = states['numpy']
+    np.random.set_state((kind, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
+    torch.set_rng_state(states['torch'])
+    if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(states['cuda'])
+    if dls is None: return
+    gens, saved = dl_generators(dls), states.get('dls', {})
+    for nm, st in saved.items():
+        if nm in gens: gens[nm].set_state(st)
+        else: warnings.warn(f"The checkpoint has a shuffling generator for the {nm} loader but `dls.{nm}` has none: "
+                            f"its order will differ from the original fit's (give it a `generator`, e.g. `fmnist_dls(seed=...)`).")
+
 # %% ../nbs/03_learner.ipynb #e47376f0
 @patch
 def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, plot=True):
@@ -327,18 +353,14 @@ def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, p
     state = copy.deepcopy(self.model.state_dict())
     grads = [None if p.grad is None else p.grad.clone() for p in self.model.parameters()]   # momentum learners keep them
     had_opt, opt = hasattr(self, 'opt'), getattr(self, 'opt', None)
-    rng, training = torch.get_rng_state(), self.model.training
-    cuda_rng = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
-    gens = {k: (g, g.get_state()) for k, g in dl_generators(self.dls).items()}     # the loaders' shuffling, too
+    rng, training = get_rng_states(self.dls), self.model.training          # the loaders' shuffling generators too
     finder = LRFinderCB(gamma=gamma, max_mult=max_mult)
     try: self.fit(max_epochs, lr=start_lr, valid=False, cbs=finder)
     finally:
         self.model.load_state_dict(state)
         for p, g in zip(self.model.parameters(), grads): p.grad = g
         self.model.train(training)
-        torch.set_rng_state(rng)
-        if cuda_rng is not None: torch.cuda.set_rng_state_all(cuda_rng)
-        for g, st in gens.values(): g.set_state(st)
+        set_rng_states(rng, self.dls)
         if had_opt: self.opt = opt
         elif hasattr(self, 'opt'): del self.opt
     res = LRFind(suggest_lr(finder.lrs, finder.losses), finder.lrs, finder.losses, lr_at_min(finder.lrs, finder.losses))
