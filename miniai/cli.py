@@ -18,10 +18,8 @@ VIEWS = ('flip', 'shift', 'flip-shift')        # `miniai.augment.TTA_VIEWS`
 
 def default_recipe(epochs:int) -> dict:
     "The best recipe we measured for `epochs` epochs: model, augmentation, max lr (None: the model's own), TTA, batch size, EMA."
-    if epochs >= 40: aug, lr, tta, bs, ema = 'erase', 2e-2, False, 1024, 0.
-    elif epochs >= 8: aug, lr, tta, bs, ema = 'flip-crop', 1e-2, True, 256, 0.98
-    else: aug, lr, tta, bs, ema = 'none', None, False, 256, 0.98
-    return dict(model='pooled', aug=aug, lr=lr, tta=tta, bs=bs, ema=ema)
+    aug, lr, tta = ('erase', 2e-2, True) if epochs >= 40 else ('flip-crop', 1e-2, True) if epochs >= 8 else ('none', None, False)
+    return dict(model='pooled', aug=aug, lr=lr, tta=tta, bs=256, ema=0.98)
 
 # name: (the options it sets, the lesson's figure for it)
 RECIPES = {
@@ -93,11 +91,11 @@ def get_parser() -> argparse.ArgumentParser:
     g.add_argument('--dropout-stem', type=prob, default=None, metavar='P', help='Dropout2d after the first block (default: 0)')
     g.add_argument('--label-smoothing', type=prob, default=None, metavar='EPS', help='label smoothing of the loss (default: 0)')
     g.add_argument('--ema', type=prob, default=None, metavar='DECAY', help='validate, test and save a moving average of the weights '
-                   "with this decay, e.g. 0.99; 0: off (default: the recipe's: 0.98 below 40 epochs, else off)")
+                   "with this decay, e.g. 0.99; 0: off (default: the recipe's: 0.98; the lessons' named recipes off)")
     g.add_argument('--epochs', type=pos_int, default=None, help="epochs to train (default: the recipe's, else 2)")
     g.add_argument('--lr', type=pos_float, default=None, help="one-cycle max learning rate (default: the recipe's)")
     g.add_argument('--bs', type=pos_int, default=None, help="batch size (validation uses twice that) (default: the recipe's: "
-                   "256 below 40 epochs, else 1024; the lessons' named recipes 1024)")
+                   "256; the lessons' named recipes 1024)")
     g.add_argument('--aug', choices=AUGS, default=None, help="training augmentation: none, random crop + flip, "
                    "random crop + alternating flips, "
                    "+ random erasing, + random copying (default: the recipe's)")
