@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, sys, warnings
 import torch
+import torch.distributed as dist
 from fastcore.basics import patch
 from torch import nn
 from .learner import *
@@ -26,7 +27,6 @@ class TerminateOnNaNCB(Callback):
     def after_loss(self, learn):
         loss = learn.loss.detach()
         ok = torch.isfinite(loss).all()
-        import torch.distributed as dist
         if dist.is_available() and dist.is_initialized():     # all processes stop together, or the others would wait forever
             ok = ok.float(); dist.all_reduce(ok, op=dist.ReduceOp.MIN)
         if bool(ok): return
