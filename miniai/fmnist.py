@@ -357,13 +357,13 @@ def _setting(r, k):
     return float(v or 0) if k in _OFF else (v or 'adamw') if k == 'opt' else v
 
 def ablation_table(runs, base:str, commands:bool=True) -> str:
-    "Every held-out-validation run with as many epochs as run `base`, as what it changes from `base` and what that buys, best first."
+    "Every held-out-validation run with as many epochs as run `base`, as what it changes from `base` and what that buys, best first (with TTA or without)."
     b = next(r for r in runs if r['name'] == base)
     def acc(r, k='accuracy'): return r['members'][0].get(k)
     rows = ['| change from the base run | validation accuracy | Δ | with TTA (views) | minutes |' + ' command |' * commands,
             '|---|--:|--:|--:|--:|' + '---|' * commands]
     others = [r for r in runs if r.get('valid_split') and r['epochs'] == b['epochs'] and r['ensemble'] == 1 and r is not b]
-    for r in [b] + sorted(others, key=lambda r: -acc(r)):                 # the best change first
+    for r in [b] + sorted(others, key=lambda r: -max(acc(r), acc(r, 'tta_accuracy') or 0)):   # the best change first
         def show(o, k): return 'off' if k in _OFF and not _setting(o, k) else _setting(o, k)
         ch = ', '.join(f"{k.replace('_', ' ')} {show(b, k)} → {show(r, k)}" for k in _CHANGES if _setting(r, k) != _setting(b, k))
         tta = f"{_pct(acc(r, 'tta_accuracy'))} ({r.get('tta_views') or 'flip'})" if r['tta'] else ''
