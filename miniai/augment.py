@@ -311,6 +311,7 @@ MODELS = {
     'wide':           ModelSpec(get_wide_resnet, 'wider ResNet (5×5 first block, 16…512)', 2e-2),
     'pooled':         ModelSpec(partial(get_pooled_resnet, extra=False), 'ResNet with global average pooling (16…256)', 2e-2),
     'pooled-512':     ModelSpec(partial(get_pooled_resnet, extra=True), 'pooled ResNet + stride-1 256→512 block', 2e-2),
+    'pooled-narrow':  ModelSpec(partial(get_pooled_resnet, nfs=(8,16,32,64,128), extra=False), 'pooled ResNet at half the width (8…128)', 2e-2),
     'pooled-stem':    ModelSpec(get_pooled_resnet_conv_stem, 'pooled ResNet with a conv stem (no first ResBlock)', 2e-2),
     'timm-resnet18d': ModelSpec(get_timm_resnet18d, "timm's resnet18d (no pretrained weights)", 2e-2),
 }

@@ -86,7 +86,7 @@ def get_parser() -> argparse.ArgumentParser:
     g.add_argument('--recipe', choices=list(RECIPES), default=None,
                    help='a named recipe of the lessons (see the results table); other options override its settings')
     g.add_argument('--model', default=None, help="the model, by its name in `miniai.augment.MODELS`: cnn, cnn-deeper, resnet, "
-                   "wide, pooled, pooled-512, pooled-stem, timm-resnet18d (default: the recipe's, pooled)")
+                   "wide, pooled, pooled-512, pooled-narrow, pooled-stem, timm-resnet18d (default: the recipe's, pooled)")
     g.add_argument('--dropout', type=prob, default=None, metavar='P', help='dropout before the last linear layer (default: 0)')
     g.add_argument('--dropout-stem', type=prob, default=None, metavar='P', help='Dropout2d after the first block (default: 0)')
     g.add_argument('--label-smoothing', type=prob, default=None, metavar='EPS', help='label smoothing of the loss (default: 0)')
