@@ -19,9 +19,9 @@ from .resnet import *
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'ModelSpec', 'MODELS', 'tfm_batch', 'crop_at', 'RandCrop', 'hflip', 'flip_where', 'RandFlip',
-           'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'AltFlipCB', 'CapturePreds', 'accuracy',
-           'shift', 'rand_blocks', 'block_masks', 'erase_mask', 'rand_erase', 'RandErase', 'copy_index', 'rand_copy',
-           'RandCopy', 'mean_preds', 'ensemble_preds', 'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
+           'RandCropFlip', 'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB', 'AltFlipCB', 'MixUpCB', 'CapturePreds',
+           'accuracy', 'shift', 'rand_blocks', 'block_masks', 'erase_mask', 'rand_erase', 'RandErase', 'copy_index',
+           'rand_copy', 'RandCopy', 'mean_preds', 'ensemble_preds', 'add_dropout', 'TTD_CB', 'get_cnn', 'create_model']
 
 # %% ../nbs/08_augment.ipynb #f85b1094
 def tfm_batch(b, tfm_x=fc.noop, tfm_y=fc.noop):
@@ -146,6 +146,24 @@ class AltFlipCB(Callback):
         self.dl.x = torch.where(mask, self.x.flip(-1), self.x)
 
     def cleanup_fit(self, learn): self.dl.x = self.x
+
+# %% ../nbs/08_augment.ipynb #65e6cd90
+class MixUpCB(Callback):
+    "Mixup: train on blends `λ·x + (1-λ)·x'` of pairs of images (λ ~ Beta(`alpha`, `alpha`)), the loss mixed the same way."
+    order = Order.MIXUP
+    def __init__(self, alpha:float=0.4): self.beta = torch.distributions.Beta(alpha, alpha)
+    def before_fit(self, learn): self.loss_func, learn.loss_func = learn.loss_func, self.mixed_loss
+    def before_batch(self, learn):
+        self.mixing = learn.training
+        if not self.mixing: return
+        x = learn.batch[0]
+        self.lam, self.perm = self.beta.sample().item(), torch.randperm(len(x), device=x.device)
+        learn.batch = (torch.lerp(x[self.perm], x, self.lam), *learn.batch[1:])
+    def mixed_loss(self, preds, y):
+        "The loss against `y`, and in training against the blended images' other labels, weighted by their shares."
+        if not self.mixing: return self.loss_func(preds, y)
+        return self.lam * self.loss_func(preds, y) + (1 - self.lam) * self.loss_func(preds, y[self.perm])
+    def cleanup_fit(self, learn): learn.loss_func = self.loss_func
 
 # %% ../nbs/08_augment.ipynb #37dec43e
 class CapturePreds(Callback):

@@ -12,13 +12,14 @@ __all__ = ['AUGS', 'OPTS', 'VIEWS', 'RECIPES', 'BUDGET_LESSON', 'pos_int', 'pos_
            'get_parser', 'parse_cli', 'main']
 
 # %% ../nbs/11a_cli.ipynb #d544af5b
-AUGS = ('none', 'flip-crop', 'altflip-crop', 'erase', 'copy')
+AUGS = ('none', 'flip-crop', 'altflip-crop', 'erase', 'copy', 'mixup')
 OPTS = ('adamw', 'nesterov')          # `miniai.fmnist.OPT_FUNCS`
 VIEWS = ('flip', 'shift', 'flip-shift')        # `miniai.augment.TTA_VIEWS`
 
 def default_recipe(epochs:int) -> dict:
     "The best recipe we measured for `epochs` epochs: model, augmentation, max lr (None: the model's own), TTA, batch size, EMA."
-    aug, lr, tta = ('erase', 2e-2, True) if epochs >= 40 else ('flip-crop', 1e-2, True) if epochs >= 8 else ('none', None, False)
+    aug, lr, tta = (('erase', 2e-2, True) if epochs >= 40 else ('mixup', 1e-2, True) if epochs >= 20 else
+                    ('flip-crop', 1e-2, True) if epochs >= 8 else ('none', None, False))
     return dict(model='pooled', aug=aug, lr=lr, tta=tta, bs=256, ema=0.98)
 
 # name: (the options it sets, the lesson's figure for it)
@@ -98,7 +99,7 @@ def get_parser() -> argparse.ArgumentParser:
                    "256; the lessons' named recipes 1024)")
     g.add_argument('--aug', choices=AUGS, default=None, help="training augmentation: none, random crop + flip, "
                    "random crop + alternating flips, "
-                   "+ random erasing, + random copying (default: the recipe's)")
+                   "+ random erasing, + random copying, + mixup (default: the recipe's)")
     g.add_argument('--tta', action=argparse.BooleanOptionalAction, default=None,
                    help="test-time augmentation: average the predictions on each image and its mirror image (default: the recipe's)")
     g.add_argument('--tta-views', choices=VIEWS, default=None, help="the views TTA averages: flip (the image and its mirror "

@@ -17,7 +17,7 @@ from .files import save_json, machine_info
 from .learner import Learner, MetricsCB, ProgressCB
 from .activations import set_seed
 from .sgd import EMACB
-from .augment import MODELS, TTA_VIEWS, create_model, aug_tfms, aug_cb, AltFlipCB, ensemble_preds, mean_preds, accuracy
+from .augment import MODELS, TTA_VIEWS, create_model, aug_tfms, aug_cb, AltFlipCB, MixUpCB, ensemble_preds, mean_preds, accuracy
 from .accel import std_cbs, as_dtype, auto_dtype
 from .checkpoint import (CheckpointCB, ResumeCB, CheckpointError, check_writable, read_checkpoint, is_main_process,
                                save_model, load_model)
@@ -83,7 +83,7 @@ def aug_cbs(name:str) -> list:
     if name == 'none': return []
     alt = name == 'altflip-crop'
     tfm = aug_tfms(padding=1, flip=not alt, erase=0.2 if name == 'erase' else None, copy=0.2 if name == 'copy' else None)
-    return [aug_cb(tfm)] + [AltFlipCB()] * alt
+    return [aug_cb(tfm)] + [AltFlipCB()] * alt + [MixUpCB()] * (name == 'mixup')
 
 # %% ../nbs/12_fmnist.ipynb #11a89dec
 def train_cbs(args, progress:bool=True) -> list:

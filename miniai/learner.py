@@ -43,7 +43,7 @@ class CancelEpochException(Exception):
 # %% ../nbs/03_learner.ipynb #e51826d4
 class Order:
     "The `order` of the library's callbacks, all in one place: lower runs first; a plain `Callback` has `DEFAULT`."
-    RESUME, NAN_GUARD, EARLY, DEFAULT, LATE = -20, -5, -1, 0, 1
+    RESUME, NAN_GUARD, EARLY, DEFAULT, LATE, MIXUP = -20, -5, -1, 0, 1, 2
     CHANNELS_LAST, MIXED_PRECISION, CHECKPOINT, COMPILE = 99, 100, 100, 101
     LAST, RESTORE = 1000, 10_000
 
