@@ -20,7 +20,7 @@ from miniai.learner import Learner, TrainCB, DeviceCB
 from torcheval.metrics import MulticlassAccuracy, Mean    # after miniai.learner, which silences its import warnings
 import miniai.sgd  # noqa: F401  (adds Learner.fit_one_cycle)
 from miniai.accel import accel_cbs, std_cbs, auto_dtype
-from miniai.augment import create_model, MODELS
+from miniai.resnet import create_model, MODELS
 from _common import Report, header
 
 def loop_fit(model, dl, lr, dtype, cl, full):

@@ -14,7 +14,7 @@ from miniai.datasets import fmnist_dls
 from miniai.learner import Learner, TrainCB, DeviceCB
 from miniai.accel import accel_cbs
 from _common import Report, header, time_rounds
-from miniai.augment import MODELS, create_model
+from miniai.resnet import MODELS, create_model
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -24,7 +24,7 @@ def main():
     p.add_argument('--out', default=None, help='also write the output to this file')
     a = p.parse_args()
     say = Report()
-    header(say, f"training speed of the registry's models (miniai.augment.MODELS) with the Learner: batch size {a.bs}, {a.batches} batches a run, "
+    header(say, f"training speed of the registry's models (miniai.resnet.MODELS) with the Learner: batch size {a.bs}, {a.batches} batches a run, "
                 f"{a.rounds} alternating rounds, bf16 autocast (where native) + channels-last",
            f"command: python bench/model_speed.py {' '.join(sys.argv[1:])}")
     dls = fmnist_dls(a.bs, n_train=a.bs * a.batches, n_valid=a.bs, seed=0)

@@ -12,7 +12,7 @@ from torch import optim
 from miniai.datasets import fmnist_dls
 from miniai.learner import Learner, TrainCB, DeviceCB
 from miniai.accel import accel_cbs, auto_dtype
-from miniai.augment import create_model, MODELS
+from miniai.resnet import create_model, MODELS
 from _common import Report, header, summarise, time_rounds
 
 def main():

@@ -17,10 +17,12 @@ fi
 # Reinstall only when the pins (settings.ini/setup.py) change: a stamp holds their hash.
 stamp=.venv/.miniai-deps; want="$(cat settings.ini setup.py | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing dependencies into .venv (first run takes a few minutes)" >&2
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[dev]"
-  echo "$want" > "$stamp"
+  log=.venv/setup.log
+  echo "setup: installing miniai and its pinned dependencies into .venv (a few minutes the first time; log: $log)" >&2
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[dev]"; } >"$log" 2>&1; then
+    tail -n 20 "$log" >&2; echo "setup: installing failed (the whole log: $log)" >&2; exit 1
+  fi
+  echo "$want" > "$stamp"; echo "setup: done" >&2
 fi
 
 # Fashion-MNIST: miniai looks in $MINIAI_DATA, ~/.cache/miniai/fashion-mnist, then the Debian package's folder.
