@@ -52,7 +52,6 @@ def aug_tfms(padding:int|None=1, flip:bool=True, erase:float|None=None, copy:flo
     tfms = [RandCrop(padding) if padding is not None else None, RandFlip() if flip else None,
             RandErase(erase, max_num) if erase else None, RandCopy(copy, max_num) if copy else None]
     return nn.Sequential(*filter(None, tfms))
-
 def aug_cb(tfm):
     "A `BatchTransformCB` applying `tfm` (a module or function) to the inputs of training batches only."
     return BatchTransformCB(fc.partial(tfm_batch, tfm_x=tfm), on_train=True, on_val=False)
@@ -111,9 +110,8 @@ class CapturePreds(Callback):
 @fc.patch
 def capture_preds(self:Learner, cbs=None, inps:bool=False):
     "Predictions and targets (and inputs if `inps`) on the validation set, with the extra callbacks `cbs`."
-    self.fit(1, train=False, cbs=[cp := CapturePreds(inps)] + fc.L(cbs))
+    self.fit(1, train=False, cbs=[cp := CapturePreds(inps), QuietCB()] + fc.L(cbs))
     return tuple(map(torch.cat, zip(*cp.res)))
-
 def accuracy(preds, targs):
     "Fraction of rows of `preds` whose largest entry is at the index `targs` gives."
     return (preds.argmax(-1) == targs).float().mean().item()
@@ -137,7 +135,6 @@ def mean_preds(res) -> tuple:
     "The mean of the predictions in `res`, a list of `(preds, targets)` over the same validation set, and the targets."
     assert all(torch.equal(t, res[0][1]) for _, t in res), "ensembling needs the same validation set"
     return torch.stack([p for p, _ in res]).mean(0), res[0][1]
-
 def ensemble_preds(learners, tta=False, cbs=None):
     "Mean validation predictions of `learners` (each with TTA if `tta`: `True` for a flip, or a list of transforms), and the targets."
     return mean_preds([l.tta(hflip if tta is True else tta, cbs=cbs) if tta else l.capture_preds(cbs=cbs) for l in learners])
@@ -157,7 +154,6 @@ def rand_erase(x, pct:float=0.2, max_num:int=4):
     noise = (torch.randn_like(x) * x.std() + x.mean()).clamp(x.min(), x.max())
     _, _, in_r, in_c = rand_blocks(len(x), *x.shape[-2:], pct, max_num, x.device)
     return torch.where((in_r.transpose(1, 2).float() @ in_c.float() > 0)[:, None], noise, x)   # where a block covers row and column
-
 class RandErase(nn.Module):
     "Random erasing (`rand_erase`) of up to `max_num` blocks `pct` of the sides, drawn for each item."
     f = staticmethod(rand_erase)
@@ -175,7 +171,6 @@ def rand_copy(x, pct:float=0.2, max_num:int=4):
     shift = F.pad((st - dt)*w + (sl - dl), (1, 0))                    # N×(K+1): slot 0 = no block, no shift
     idx = torch.arange(h*w, device=x.device) + shift.gather(1, k)     # N×(h·w): where each pixel reads from
     return x.reshape(n, c, h*w).gather(2, idx[:, None].expand(n, c, -1)).view(n, c, h, w)
-
 class RandCopy(RandErase):
     "Random copying (`rand_copy`) of up to `max_num` blocks `pct` of the sides within each image."
     f = staticmethod(rand_copy)

@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['SGD', 'Momentum', 'RMSProp', 'Adam', 'sched_lrs', 'BaseSchedCB', 'BatchSchedCB', 'EpochSchedCB', 'HasLearnCB',
-           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'sched_cos', 'combined_cos', 'OneCycleSched', 'EMACB']
+           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'sched_cos', 'combined_cos', 'OneCycleSched',
+           'fit_one_cycle', 'EMACB']
 
 # %% ../nbs/06_sgd.ipynb #e28b6dfb
 import math
 from functools import partial
 import fastcore.all as fc
-from fastcore.basics import patch
 import torch
 import matplotlib.pyplot as plt
 from .learner import *
@@ -174,7 +174,7 @@ class OneCycleSched(LRSched):
         return combined_cos(t, n, pct, *self.lrs)
 
 # %% ../nbs/06_sgd.ipynb #37d5c02b
-@patch
+@fc.patch
 def fit_one_cycle(self:Learner, n_epochs, lr_max=None, cbs=None, train=True, valid=True, **kwargs):
     "Fit `n_epochs` with `OneCycleSched` up to `lr_max` (default: the learner's `lr`), stepped after each training batch."
     lr_max = self.lr if lr_max is None else lr_max
