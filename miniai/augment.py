@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'crop_at', 'RandCrop', 'hflip', 'RandFlip', 'tfm_batch', 'aug_tfms', 'aug_cb', 'tta_cb', 'FirstBatchCB',
-           'show_image_batch', 'AltFlipCB', 'MixUpCB', 'CapturePreds', 'capture_preds', 'accuracy', 'tta', 'shift',
-           'mean_preds', 'ensemble_preds', 'rand_blocks', 'rand_erase', 'RandErase', 'rand_copy', 'RandCopy', 'TTD_CB']
+           'AltFlipCB', 'MixUpCB', 'CapturePreds', 'accuracy', 'shift', 'mean_preds', 'ensemble_preds', 'rand_blocks',
+           'rand_erase', 'RandErase', 'rand_copy', 'RandCopy', 'TTD_CB']
 
 # %% ../nbs/08_augment.ipynb #0ed39168
 import fastcore.all as fc
@@ -63,7 +63,7 @@ class FirstBatchCB(Callback):
     "Stop the fit once the first batch has been through every other callback's `before_batch`."
     order = Order.LAST
     def before_batch(self, learn): raise CancelFitException()
-@fc.patch
+@patch
 @fc.delegates(show_images)
 def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
     "Show the first `max_n` images of the first training batch as the model would get it (with `cbs`)."
@@ -107,7 +107,7 @@ class CapturePreds(Callback):
     def after_batch(self, learn):
         if not learn.training: self.res.append(to_cpu((learn.preds, learn.batch[1], *learn.batch[:int(self.inps)])))
 
-@fc.patch
+@patch
 def capture_preds(self:Learner, cbs=None, inps:bool=False):
     "Predictions and targets (and inputs if `inps`) on the validation set, with the extra callbacks `cbs`."
     self.fit(1, train=False, cbs=[cp := CapturePreds(inps), QuietCB()] + fc.L(cbs))
@@ -117,7 +117,7 @@ def accuracy(preds, targs):
     return (preds.argmax(-1) == targs).float().mean().item()
 
 # %% ../nbs/08_augment.ipynb #2c4220e7
-@fc.patch
+@patch
 def tta(self:Learner, tfms=hflip, cbs=None, preds=None):
     "Validation predictions averaged over the plain inputs and each of `tfms` (one transform or a list), and the targets."
     p, t = preds if preds is not None else self.capture_preds(cbs=cbs)   # `preds`: the plain ones, if already captured

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'MODEL_FORMAT', 'CheckpointError', 'bare_model', 'state_cbs', 'save_atomic', 'checkpoint_state',
-           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'load_checkpoint',
-           'resume', 'save_model', 'read_model_file', 'load_model']
+           'check_writable', 'CheckpointCB', 'read_checkpoint', 'load_model_state', 'ResumeCB', 'save_model',
+           'read_model_file', 'load_model']
 
 # %% ../nbs/10_checkpoint.ipynb #547d267f
 import copy, json, math, os, tempfile, warnings
@@ -137,13 +137,13 @@ class ResumeCB(Callback):
         set_rng_states(ck['rng'], getattr(learn, 'dls', None))
     after_fit = before_epoch              # a finished fit runs no epoch: restore before the others' `after_fit`
 
-@fc.patch
+@patch
 def load_checkpoint(self:Learner, path) -> dict:
     "Load the weights of the checkpoint at `path` into the model (not the optimiser or RNG); return the checkpoint."
     ck = read_checkpoint(path)
     load_model_state(bare_model(self.model), ck['model'], f"The checkpoint {path}", ck.get('model_class'))
     return ck
-@fc.patch
+@patch
 def resume(self:Learner, path, n_epochs:int|None=None, cbs=None, **kwargs):
     "Go on with the fit saved at `path` up to `n_epochs` (default: that fit's own), restoring its full state first."
     self.fit(n_epochs or read_checkpoint(path)['n_epochs'], cbs=[ResumeCB(path)] + list(fc.L(cbs)), **kwargs)

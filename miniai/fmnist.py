@@ -11,11 +11,9 @@ import datetime, os, platform, shlex, time
 from functools import partial
 from pathlib import Path
 import matplotlib.pyplot as plt, torch, torch.nn.functional as F
-from torch import optim
 from .files import save_json, machine_info, atomic_write
 from .datasets import FMNIST_CLASSES, fmnist_dls, load_images, DataLoaders, TensorDL
-from .learner import Learner, MetricsCB, ProgressCB
-from .learner import set_seed
+from .learner import Learner, MetricsCB, ProgressCB, set_seed
 from .sgd import EMACB
 from .resnet import MODELS, create_model
 from .interpret import Interpretation
@@ -44,7 +42,7 @@ def default_lr(s) -> float:
     "The model's own learning rate (ten times it for SGD, whose rates are about ten times AdamW's)."
     return MODELS[s.model].lr * (10 if s.opt == 'nesterov' else 1)
 
-OPT_FUNCS = {'adamw': optim.AdamW, 'nesterov': partial(optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4)}
+OPT_FUNCS = {'adamw': torch.optim.AdamW, 'nesterov': partial(torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4)}
 
 def aug_cbs(name:str) -> list:
     "The training callbacks for augmentation `name` (one of `AUGS`): none for 'none'."

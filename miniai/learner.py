@@ -6,16 +6,15 @@
 __all__ = ['CancelFitException', 'CancelBatchException', 'CancelEpochException', 'Order', 'Callback', 'run_cbs', 'with_cbs',
            'Learner', 'TrainCB', 'TrainLearner', 'MomentumLearner', 'SingleBatchCB', 'DeviceCB', 'MetricsCB',
            'ProgressCB', 'QuietCB', 'set_seed', 'dl_generators', 'get_rng_states', 'set_rng_states', 'LRFinderCB',
-           'centred_mean', 'lr_at_min', 'suggest_lr', 'LRFind', 'lr_find', 'plot_lr_find']
+           'centred_mean', 'lr_at_min', 'suggest_lr', 'LRFind', 'plot_lr_find', 'patch']
 
 # %% ../nbs/03_learner.ipynb #e050df11
-import math, os, random, sys, copy, warnings
-import numpy as np
+import math, os, random, sys, copy, warnings, numpy as np
 from collections import namedtuple
 import fastcore.all as fc
-import torch
-import torch.nn.functional as F
-import matplotlib.pyplot as plt
+from fastcore.basics import patch
+import matplotlib.pyplot as plt, torch, torch.nn.functional as F
+_all_ = ['patch']   # `@patch`, for the modules that `import *` this one: nbdev's docs recognise `@patch`, not `@fc.patch`
 with warnings.catch_warnings():  # torcheval imports torch.jit.script, deprecated in recent PyTorch
     warnings.simplefilter('ignore', FutureWarning)
     from torcheval.metrics import Mean
@@ -242,7 +241,7 @@ class LRFind(namedtuple('LRFind', 'suggestion lrs losses lr_min')):
     "What `lr_find` found: the `suggestion`, the curve (`lrs`, `losses`) and `lr_min`, where the smoothed loss is lowest."
     def __repr__(self): return f"LRFind(suggestion={self.suggestion:.3g}, lr_min={self.lr_min:.3g})"
 
-@fc.patch
+@patch
 def lr_find(self:Learner, gamma=1.3, max_mult=3, start_lr=1e-5, max_epochs=10, plot=True):
     "Find a good learning rate: sweep it up from `start_lr` by `gamma` per batch, plot, suggest, restore everything."
     attrs, state, training = dict(vars(self)), copy.deepcopy(self.model.state_dict()), self.model.training

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['act_gr', 'SummaryRow', 'ModelSpec', 'MODELS', 'get_cnn_deeper', 'ResBlock', 'get_resnet', 'layer_macs',
-           'ModelSummary', 'summary', 'get_timm_resnet18d', 'get_wide_resnet', 'GlobalAvgPool', 'get_pooled_resnet',
+           'ModelSummary', 'get_timm_resnet18d', 'get_wide_resnet', 'GlobalAvgPool', 'get_pooled_resnet',
            'get_pooled_resnet_conv_stem', 'add_dropout', 'get_cnn', 'create_model']
 
 # %% ../nbs/07_resnet.ipynb #3fd252f8
@@ -80,7 +80,7 @@ class ModelSummary:
     __repr__ = _repr_markdown_ = __str__
 
 # %% ../nbs/07_resnet.ipynb #b4bee050
-@fc.patch
+@patch
 def summary(self:Learner, show:bool|None=None) -> ModelSummary:
     "Input/output shape, parameters and MFLOPs (exact MACs per item) of each top-level module, for one validation batch."
     top = {m: t for t in (list(self.model.children()) or [self.model]) for m in t.modules()}   # module -> its top-level module

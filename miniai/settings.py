@@ -56,6 +56,7 @@ BUDGET_LESSON = {5: "best 5-epoch result: 93.2% (wide ResNet with dropout)", 20:
 
 # %% ../nbs/11a_settings.ipynb #e98748f8
 class Setting(NamedTuple):
+    "One option of the command: how it is typed, its help and default, and how resumes, records and tables use it."
     type: object = str          # a function of the text, bool (a switch), a tuple (choices), list (1 or more), '?' (an optional value)
     help: str = ''
     default: object = None

@@ -4,8 +4,7 @@
 
 # %% auto #0
 __all__ = ['SGD', 'Momentum', 'RMSProp', 'Adam', 'sched_lrs', 'BaseSchedCB', 'BatchSchedCB', 'EpochSchedCB', 'HasLearnCB',
-           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'sched_cos', 'combined_cos', 'OneCycleSched',
-           'fit_one_cycle', 'EMACB']
+           'RecorderCB', 'LRSched', 'CosineAnnealingSched', 'sched_cos', 'combined_cos', 'OneCycleSched', 'EMACB']
 
 # %% ../nbs/06_sgd.ipynb #e28b6dfb
 import math
@@ -174,7 +173,7 @@ class OneCycleSched(LRSched):
         return combined_cos(t, n, pct, *self.lrs)
 
 # %% ../nbs/06_sgd.ipynb #37d5c02b
-@fc.patch
+@patch
 def fit_one_cycle(self:Learner, n_epochs, lr_max=None, cbs=None, train=True, valid=True, **kwargs):
     "Fit `n_epochs` with `OneCycleSched` up to `lr_max` (default: the learner's `lr`), stepped after each training batch."
     lr_max = self.lr if lr_max is None else lr_max
