@@ -7,7 +7,6 @@ __all__ = ['get_parser', 'parse', 'main']
 
 # %% ../nbs/12a_cli.ipynb #4b460ba0
 import argparse, os, sys
-from functools import partial
 from pathlib import Path
 from .settings import SETTINGS, TRAINING, fill
 
@@ -76,14 +75,15 @@ def _check(s, fail):
     from miniai.conv import def_device
     from miniai.resnet import MODELS
     from miniai.checkpoint import check_writable
+    from miniai.datasets import FMNIST_SIZES
     import torch
     s.device = s.device or def_device
     try: torch.empty(0, device=s.device)                                       # a device that exists here
     except (RuntimeError, ValueError, AssertionError): fail(f"--device {s.device}: not usable here: use cpu, or cuda, cuda:N, mps where there is one")
     if not s.load and s.model not in MODELS: fail(f"--model {s.model!r}: no such model: choose one of {', '.join(MODELS)}")
-    n_train = 60_000 - (s.valid_split or 0)                                    # Fashion-MNIST's sizes, which its reader checks
-    if n_train < 1: fail(f"--valid-split {s.valid_split}: there are only 60000 training images: hold out fewer")
-    for opt, n, have in (('--n-train', s.n_train, n_train), ('--n-valid', s.n_valid, s.valid_split or 10_000)):
+    n_train = FMNIST_SIZES['train'] - (s.valid_split or 0)
+    if n_train < 1: fail(f"--valid-split {s.valid_split}: there are only {FMNIST_SIZES['train']} training images: hold out fewer")
+    for opt, n, have in (('--n-train', s.n_train, n_train), ('--n-valid', s.n_valid, s.valid_split or FMNIST_SIZES['test'])):
         if n is not None and n > have: fail(f"{opt} {n}: there are only {have} images: use at most {have}")
     for opt, path, what, eg in (('--save', s.save, 'model', 'model.safetensors'), ('--json', s.json, 'results', 'results.json'),
                                 ('--confusion', isinstance(s.confusion, str) and s.confusion, 'picture', 'confusion.png')):
@@ -100,7 +100,7 @@ def main(argv=None):
     def fail(msg, code=2):
         if first: print(f"miniai-fmnist: {'error: ' * (code == 2)}{msg}", file=sys.stderr, flush=True)
         raise SystemExit(code)
-    log = partial(print, flush=True) if first and not s.quiet else (lambda *a, **k: None)
+    log = (lambda *a: print(*a, flush=True)) if first and not s.quiet else (lambda *a: None)
     try:
         _check(s, fail)
         fmnist_main(s, log)

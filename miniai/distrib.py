@@ -23,8 +23,7 @@ class ShardedDL(TensorDL):
         super().__init__(dl.x, dl.y, dl.bs // world, shuffle=dl.shuffle, mean=dl.mean, std=dl.std, drop_last=dl.drop_last,
                          device=device or dl.device, generator=dl.generator)
         self.dl, self.rank, self.world, n = dl, rank, world, dl.n_items()
-        short = dl.shuffle and n > dl.bs and 0 < n % dl.bs < 2 * world        # a last batch giving a process one item: BatchNorm can't train on it
-        self.global_n = n // dl.bs * dl.bs if dl.drop_last or short else n     # the items an unsharded epoch uses
+        self.global_n = n // dl.bs * dl.bs if dl.drop_last or dl._short_last(world) else n   # the items an unsharded epoch uses
         self.pad = -self.global_n % world                              # repeated so that the last batch splits evenly
     def normalise(self, xb): return self.dl.normalise(xb)
     def n_items(self) -> int: return (self.global_n + self.pad) // self.world

@@ -22,11 +22,10 @@ from .accel import std_cbs, as_dtype, auto_dtype
 from .checkpoint import CheckpointCB, ResumeCB, read_checkpoint, save_model, load_model, is_main_process
 from .guards import TerminateOnNaNCB, CheckBatchCB
 from .distrib import launched_distributed, AccelerateCB
-from .settings import SETTINGS, RESUMED, RECIPES, BUDGET_LESSON, OPTS, VIEWS, fill, describe
+from .settings import SETTINGS, RESUMED, RECIPES, BUDGET_LESSON, describe
 
 # %% ../nbs/12_fmnist.ipynb #14ff8aa5
-class RunError(RuntimeError):
-    "The run can't go on with what it was given: a missing package, a checkpoint of another run, unreadable files."
+class RunError(RuntimeError): "The run can't go on with what it was given: a missing package, a checkpoint of another run, unreadable files."
 
 def _write(what:str, path, f):
     try: return str(f(path))
