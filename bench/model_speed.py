@@ -15,6 +15,7 @@ from miniai.learner import Learner, TrainCB, DeviceCB
 from miniai.accel import accel_cbs
 from _common import Report, header, time_rounds
 from miniai.resnet import MODELS, create_model
+import miniai.speedrun                       # adds the speedrun networks to MODELS
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -19,6 +19,7 @@ from .learner import *
 from .files import atomic_write, not_a_file, is_main_process, lock_folder
 from .sgd import BaseSchedCB
 from .resnet import create_model
+from . import speedrun       # its networks join the registry `load_model` rebuilds from
 
 # %% ../nbs/10_checkpoint.ipynb #59c235e7
 class CheckpointError(RuntimeError): "A checkpoint or model file can't be written, read or used."

@@ -82,10 +82,10 @@ _LESSON_MODELS = ('cnn', 'cnn-deeper', 'resnet', 'wide', 'timm-resnet18d')
 def plot_runs(runs, ax=None):
     "Accuracy against training minutes of `runs`, the lesson's own models apart from ours."
     if ax is None: _, ax = plt.subplots(figsize=(8, 4.5))
-    for theirs in (True, False):
-        rs = [r for r in runs if (r['model'] in _LESSON_MODELS) == theirs]
-        ax.scatter([r['seconds'] / 60 for r in rs], [100 * r['accuracy'] for r in rs], marker='s' if theirs else 'o',
-                   label="the lesson's models" if theirs else 'the pooled ResNet and its variants')
+    kind = lambda r: 0 if r['model'] in _LESSON_MODELS else 2 if r['model'].startswith('speedrun') else 1
+    for k, (marker, label) in enumerate([('s', "the lesson's models"), ('o', 'the pooled ResNet and its variants'), ('^', 'the speedrun network')]):
+        rs = [r for r in runs if kind(r) == k]
+        if rs: ax.scatter([r['seconds'] / 60 for r in rs], [100 * r['accuracy'] for r in rs], marker=marker, label=label)
     for r in runs: ax.annotate(r['name'], (r['seconds'] / 60, 100 * r['accuracy']), fontsize=7, xytext=(3, 2), textcoords='offset points')
     ax.set_xscale('log'); ax.set_xlabel('training minutes (log scale)'); ax.set_ylabel('accuracy (%)'); ax.legend()
     return ax
