@@ -5,7 +5,7 @@ epoch are disturbed by whatever else ran then. Here every model of that table tr
 `--bs` Fashion-MNIST images a run with the Learner (TrainCB, AdamW, bf16 autocast where the CPU has it +
 channels-last, as in the table), the models alternating within each round (order reversed every other round), so
 the ratios compare runs made under the same conditions. Seconds per epoch = 60,000 / images/s.
-Usage: flock /tmp/miniai-cpu.lock python bench/model_speed.py [--rounds 3] [--batches 4] [--out bench/results/model_speed.txt]
+Usage: flock /tmp/miniai-cpu.lock python bench/model_speed.py [--rounds 3] [--batches 4] [--models pooled speedrun] [--out bench/results/model_speed.txt]
 """
 import argparse, statistics, sys
 import torch, torch.nn.functional as F
@@ -22,6 +22,7 @@ def main():
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--batches', type=int, default=4, help='training batches per timed run')
     p.add_argument('--bs', type=int, default=1024)
+    p.add_argument('--models', nargs='+', default=None, help='only these MODELS (default: all), resnet always among them')
     p.add_argument('--out', default=None, help='also write the output to this file')
     a = p.parse_args()
     say = Report()
@@ -32,7 +33,7 @@ def main():
     n = a.bs * a.batches
     torch.manual_seed(0)
     learns = {k: Learner(create_model(k), dls, F.cross_entropy, lr=1e-3, opt_func=optim.AdamW, cbs=[TrainCB(), DeviceCB(), *accel_cbs()])
-              for k in MODELS}
+              for k in MODELS if a.models is None or k in a.models or k == 'resnet'}
     res = time_rounds(say, learns, a.rounds, n)
     say()
     say("(median over rounds; ratio to resnet: median of the per-round ratios of seconds, i.e. > 1 is slower)")
