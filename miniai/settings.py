@@ -81,7 +81,7 @@ SETTINGS = {
     'ema': Setting(prob, "evaluate and save a moving average of the weights with this decay; 0: off (default: the recipe's)", 0., resume=True, show=', EMA {}', metavar='DECAY'),
     'opt': Setting(OPTS, "with one-cycle: adamw, or nesterov (SGD, momentum 0.9, weight decay 5e-4); with the speedrun schedule: "
                    "speedrun-sgd (Nesterov SGD, parameter groups) or muon (Muon for weight matrices); lr scales: LR_SCALE", 'adamw', resume=True, show=', {}'),
-    'bias_lr': Setting(pos_float, 'speedrun optimisers: learning-rate multiplier of the 1-D parameters (biases, BatchNorm)', 64., resume=True, show=', bias lr ×{:g}', metavar='X'),
+    'bias_lr': Setting(pos_float, "speedrun optimisers: learning-rate multiplier of the speedrun network's BatchNorm shifts and whitening bias", 64., resume=True, show=', bias lr ×{:g}', metavar='X'),
     'lookahead': Setting(bool, 'Lookahead: every 5 steps, pull the weights to a slow average of them (airbench\'s schedule)', False, resume=True, show=', lookahead'),
     'bs': Setting(pos_int, "batch size; validation uses twice that (default: the recipe's)", 1024, resume=True, show=', bs {}'),
     'epochs': Setting(pos_int, "epochs to train (default: the recipe's, else 2)", resume=True, show=', {} ep'),
