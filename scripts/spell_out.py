@@ -2,7 +2,7 @@
 
 For each results/runs/*.json whose command no longer gives its recorded settings, the flags it now needs are added
 after `miniai-fmnist`; `recorded_command` keeps the command as it was run, and `check` says why it changed.
-Usage: python scripts/spell_out.py --why "when the speedrun recipe became the default below 40 epochs" [--dry-run]
+Usage: python scripts/spell_out.py --why "when the speedrun recipe became the default at every budget" [--dry-run]
 """
 import argparse, datetime, json, shlex
 from pathlib import Path
