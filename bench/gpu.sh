@@ -5,7 +5,7 @@
 #   3. `miniai-fmnist --recipe speedrun` on the full data, seeds 42, 1, 2, then `--epochs 5`, timed.
 # Everything it measures goes to bench/results/gpu.txt (and the runs' JSON to bench/results/gpu/).
 # Needs: torch with CUDA and this repo's dependencies (bash scripts/setup.sh), Fashion-MNIST ($MINIAI_DATA or the
-# Debian package dataset-fashion-mnist). About 5 minutes on an H100, most of it the notebooks.
+# Debian package dataset-fashion-mnist). Not yet run: no GPU has been lent to this project so far.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d .venv ] && source .venv/bin/activate

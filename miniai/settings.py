@@ -34,7 +34,7 @@ OPTS = tuple(LR_SCALE)
 SPEEDRUN = dict(model='speedrun', opt='muon', lr=0.4, label_smoothing=0.2, lookahead=True, aug='flip-crop', tta=True,
                 tta_views='weighted', bs=256, ema=0.)
 
-DEFAULT = SPEEDRUN | {'lr': 2e-2}   # the best at every budget we measured; its lr is AdamW's: `fill` scales it by `LR_SCALE`
+DEFAULT = SPEEDRUN | {'lr': SPEEDRUN['lr'] / LR_SCALE[SPEEDRUN['opt']]}   # the best at every budget we measured, lr as AdamW's: `fill` scales it
 
 RECIPES = {   # name: (the settings it gives, the lesson's figure for it); the lessons ran bs 1024 without EMA
     'cnn-5':       (dict(model='cnn', epochs=5), "lesson CNN, 5 epochs: 90.6%"),

@@ -6,17 +6,8 @@ Usage: python scripts/spell_out.py --why "when the speedrun recipe became the de
 """
 import argparse, datetime, json, shlex
 from pathlib import Path
-from miniai.settings import CHANGES, SETTINGS, setting
-from miniai.fmnist import default_lr
-from miniai.cli import parse
-
-def drift(r) -> dict:
-    "The recorded settings of run `r` that its command would not give today (with the TTA views, if it used TTA)."
-    t = vars(parse(shlex.split(r['command'])[1:]))
-    if t['lr'] is None: t['lr'] = default_lr(argparse.Namespace(**t))
-    d = {k: setting(r, k) for k in CHANGES + ('epochs', 'tta', 'ensemble', 'valid_split') if setting(r, k) != setting(t, k)}
-    if r['tta'] and (r.get('tta_views') or 'flip') != t['tta_views']: d['tta_views'] = r.get('tta_views') or 'flip'
-    return d
+from miniai.settings import SETTINGS
+from miniai.report import drift
 
 def flag(k, v) -> list:
     o = '--' + k.replace('_', '-')
@@ -35,7 +26,7 @@ def main():
         if not (d := drift(r)): continue
         words = shlex.split(r['command'])
         r.setdefault('recorded_command', r['command'])
-        r['command'] = shlex.join(words[:1] + [x for k in SETTINGS if k in d for x in flag(k, d[k])] + words[1:])
+        r['command'] = shlex.join(words[:1] + [x for k in SETTINGS if k in d for x in flag(k, d[k][0])] + words[1:])
         r['check'] = (r['check'] + '; ' if r.get('check') else '') + note
         assert not drift(r), (f.name, drift(r))
         print(f"{f.name}: {r['command']}")
